@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { Condition } from './member-cluster.js';
+
+/** One cluster chosen for a template, with its replicas (absent for objects without replicas). */
+export interface TargetCluster {
+  name: string;
+  replicas?: number;
+}
+
+/** The spec of a Binding: the scheduler's decision for one template. */
+export interface BindingSpec {
+  resource: {
+    apiVersion: string;
+    kind: string;
+    namespace: string;
+    name: string;
+    generation: number;
+    type: string;
+  };
+  /** The PlacementPolicy that decided, absent when none matched. */
+  policy?: string;
+  clusters: TargetCluster[];
+  /** Clusters being left for a failure; graceful failover keeps them until the new copies are ready. */
+  evictions?: { cluster: string; reason: string; since: string }[];
+}
+
+/** What fedgate observed of the template in one member cluster. */
+export interface BindingClusterStatus {
+  cluster: string;
+  /** Applied: the cluster holds the manifest of `appliedGeneration`. */
+  phase: 'Pending' | 'Applied' | 'Failed' | 'Pruned';
+  appliedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  message?: string;
+  lastUpdateTime: string;
+}
+
+/** The status of a Binding. */
+export interface BindingStatus {
+  observedGeneration?: number;
+  conditions: Condition[];
+  /** The scheduler's structured explanation of the decision. */
+  explanation?: unknown;
+  /** Per-cluster status, kept apart from the object in the store so propagation workers never contend. */
+  clusters?: BindingClusterStatus[];
+}
+
+/**
+ * The Binding name for a template: `<name>-<kind>`, shortened with a hash when too long for a
+ * Kubernetes name. Deterministic, so every worker derives the same one.
+ */
+export function bindingNameFor(kind: string, name: string): string {
+  const full = `${name}-${kind.toLowerCase()}`;
+  if (full.length <= 253) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.slice(0, 242)}-${hash}`;
+}

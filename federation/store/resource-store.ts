@@ -1,0 +1,402 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { Redis } from 'ioredis';
+import { FedgateError } from '../errors/fedgate-error.js';
+import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
+import { formatKey } from '../resources/kube-object.js';
+import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
+import { type LabelRequirement, matchesLabels, parseLabelSelector } from './label-selector.js';
+import { CLUSTER_STATUS_SCRIPT, WRITE_SCRIPT } from './scripts.js';
+
+/** Options of the store. */
+export interface ResourceStoreProps {
+  /** Key prefix; wrapped in a hash tag so every key lands in one Redis Cluster slot. Default `fg`. */
+  readonly prefix?: string;
+  /** How many change events the stream keeps (approximately). Default 100,000. */
+  readonly eventRetention?: number;
+}
+
+/** A change to a stored object, as read from the change feed. */
+export interface ChangeEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly key: ObjectKey;
+  readonly resourceVersion: string;
+  /** 'status' when only the status changed. */
+  readonly subresource: '' | 'status';
+  readonly object: KubeObject;
+}
+
+/** Options of a list. */
+export interface ListOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string | readonly LabelRequirement[];
+}
+
+/** Options of a write. */
+export interface WriteOptions {
+  /** Refuse the write with `Conflict` unless the stored resourceVersion is this one. */
+  readonly resourceVersion?: string;
+}
+
+interface StoredRecord {
+  readonly object: KubeObject;
+  readonly rv: string;
+}
+
+type WriteMode = 'create' | 'update' | 'delete';
+
+/**
+ * The desired-state store on Redis: Kubernetes-style objects with a global resourceVersion,
+ * optimistic concurrency, generation bumped on spec changes only, status written apart from spec,
+ * and a change feed (a Redis stream) that controllers and watchers follow.
+ */
+export class ResourceStore {
+  readonly prefix: string;
+  private readonly retention: number;
+
+  constructor(
+    readonly redis: Redis,
+    props: ResourceStoreProps = {},
+  ) {
+    this.prefix = `{${props.prefix ?? 'fg'}}`;
+    this.retention = props.eventRetention ?? 100_000;
+    redis.defineCommand('fgWrite', { numberOfKeys: 5, lua: WRITE_SCRIPT });
+    redis.defineCommand('fgClusterStatus', { numberOfKeys: 2, lua: CLUSTER_STATUS_SCRIPT });
+  }
+
+  /** The Redis key of the change stream. */
+  get streamKey(): string {
+    return `${this.prefix}:events`;
+  }
+
+  /** Reads one object, or undefined. */
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    return (await this.read(key))?.object;
+  }
+
+  /** Reads one object or throws `NotFound`. */
+  async mustGet(key: ObjectKey): Promise<KubeObject> {
+    const obj = await this.get(key);
+    if (!obj) throw notFound(key);
+    return obj;
+  }
+
+  /** Lists objects of a type, optionally in one namespace and matching a label selector, sorted by namespace and name. */
+  async list(
+    type: string,
+    opts: ListOptions = {},
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const reqs =
+      typeof opts.labelSelector === 'string'
+        ? parseLabelSelector(opts.labelSelector)
+        : (opts.labelSelector ?? []);
+    const [members, rv] = await Promise.all([
+      this.redis.smembers(this.indexKey(type)),
+      this.currentResourceVersion(),
+    ]);
+    const wanted = members
+      .filter((m) => opts.namespace === undefined || m.startsWith(`${opts.namespace}|`))
+      .sort();
+    const items: KubeObject[] = [];
+    for (let i = 0; i < wanted.length; i += 500) {
+      const batch = wanted.slice(i, i + 500);
+      const pipe = this.redis.pipeline();
+      for (const m of batch) pipe.hget(this.objectKey(memberKey(type, m)), 'obj');
+      const results = (await pipe.exec()) ?? [];
+      for (const [err, body] of results) {
+        if (err) throw err;
+        if (typeof body !== 'string') continue;
+        const obj = JSON.parse(body) as KubeObject;
+        if (matchesLabels(reqs, obj.metadata.labels)) items.push(obj);
+      }
+    }
+    return { items, resourceVersion: rv };
+  }
+
+  /** Creates an object; `AlreadyExists` when one is stored under its key. */
+  async create(key: ObjectKey, object: KubeObject): Promise<KubeObject> {
+    const now = new Date().toISOString();
+    const metadata = {
+      ...object.metadata,
+      uid: randomUUID(),
+      generation: 1,
+      creationTimestamp: now,
+    };
+    const { status: _drop, ...rest } = object;
+    return this.write('create', key, { ...rest, metadata }, '', 'ADDED', '');
+  }
+
+  /**
+   * Replaces an object's spec and metadata, keeping its status. The generation goes up when the
+   * spec changes (for templates: anything that reaches member clusters, labels included).
+   */
+  async update(key: ObjectKey, object: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+    return this.retryUnconditional(opts, async () => {
+      const cur = await this.read(key);
+      if (!cur) throw notFound(key);
+      checkExpected(key, cur.rv, opts.resourceVersion);
+      const prev = cur.object;
+      const changed = !isDeepStrictEqual(generationBasis(key, prev), generationBasis(key, object));
+      const { status: _drop, ...rest } = object;
+      const metadata = {
+        ...object.metadata,
+        uid: prev.metadata.uid,
+        creationTimestamp: prev.metadata.creationTimestamp,
+        generation: (prev.metadata.generation ?? 1) + (changed ? 1 : 0),
+      };
+      const next: KubeObject = {
+        ...rest,
+        metadata,
+        ...(prev.status === undefined ? {} : { status: prev.status }),
+      };
+      if (isDeepStrictEqual(stripRv(next), stripRv(prev))) return prev;
+      return this.write('update', key, next, cur.rv, 'MODIFIED', '');
+    });
+  }
+
+  /** Creates the object or updates the stored one (what `apply` does). Returns the result and what happened. */
+  async apply(
+    key: ObjectKey,
+    object: KubeObject,
+  ): Promise<{ object: KubeObject; action: 'created' | 'configured' | 'unchanged' }> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.read(key);
+      try {
+        if (!cur) return { object: await this.create(key, object), action: 'created' };
+        const updated = await this.update(key, object, { resourceVersion: cur.rv });
+        return {
+          object: updated,
+          action: updated.metadata.resourceVersion === cur.rv ? 'unchanged' : 'configured',
+        };
+      } catch (err) {
+        const raced =
+          err instanceof FedgateError &&
+          (err.code === 'AlreadyExists' || err.code === 'Conflict' || err.code === 'NotFound');
+        if (!raced || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /** Replaces the status of an object, leaving spec and generation alone. */
+  async updateStatus(key: ObjectKey, status: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
+    return this.retryUnconditional(opts, async () => {
+      const cur = await this.read(key);
+      if (!cur) throw notFound(key);
+      checkExpected(key, cur.rv, opts.resourceVersion);
+      if (isDeepStrictEqual(cur.object.status, status)) return cur.object;
+      return this.write('update', key, { ...cur.object, status }, cur.rv, 'MODIFIED', 'status');
+    });
+  }
+
+  /** Deletes an object and returns its last state; `NotFound` when absent. */
+  async delete(key: ObjectKey, opts: WriteOptions = {}): Promise<KubeObject> {
+    return this.write('delete', key, undefined, opts.resourceVersion ?? '', 'DELETED', '');
+  }
+
+  /** Records what one member cluster reports for a binding; true when it changed. */
+  async setClusterStatus(
+    bindingKey: ObjectKey,
+    cluster: string,
+    status: object | undefined,
+  ): Promise<boolean> {
+    const r = await this.call<number>('fgClusterStatus', [
+      this.objectKey(bindingKey),
+      this.clusterStatusKey(bindingKey),
+      cluster,
+      status === undefined ? '' : JSON.stringify(status),
+    ]);
+    return r === 1;
+  }
+
+  /** Every member cluster's recorded status of a binding, sorted by cluster. */
+  async clusterStatuses<T>(bindingKey: ObjectKey): Promise<T[]> {
+    const all = await this.redis.hgetall(this.clusterStatusKey(bindingKey));
+    return Object.keys(all)
+      .sort()
+      .map((c) => JSON.parse(all[c]!) as T);
+  }
+
+  /** The resourceVersion of the latest write. */
+  async currentResourceVersion(): Promise<string> {
+    return (await this.redis.get(`${this.prefix}:rv`)) ?? '0';
+  }
+
+  /**
+   * Reads change events after `fromResourceVersion`, waiting up to `blockMs` for one. Throws
+   * `Expired` when events after that version were already trimmed (re-list, then watch again).
+   */
+  async readEvents(
+    fromResourceVersion: string,
+    opts: { count?: number; blockMs?: number; connection?: Redis } = {},
+  ): Promise<ChangeEvent[]> {
+    const from = Number(fromResourceVersion);
+    if (!Number.isSafeInteger(from) || from < 0) {
+      throw new FedgateError(
+        'BadRequest',
+        `resourceVersion "${fromResourceVersion}" is not a non-negative integer`,
+      );
+    }
+    const conn = opts.connection ?? this.redis;
+    const oldest = await conn.xrange(this.streamKey, '-', '+', 'COUNT', 1);
+    const firstId = oldest[0] ? Number(oldest[0][0].split('-')[0]) : undefined;
+    if (firstId !== undefined && from + 1 < firstId && from < Number(await this.currentResourceVersion())) {
+      throw new FedgateError(
+        'Expired',
+        `resourceVersion ${from} is too old (oldest kept is ${firstId}); list again`,
+      );
+    }
+    const args: (string | number)[] = ['COUNT', opts.count ?? 500];
+    if (opts.blockMs !== undefined) args.push('BLOCK', opts.blockMs);
+    const res = await conn.call('XREAD', ...args, 'STREAMS', this.streamKey, `${from}-0`);
+    return streamEntries(res).map(([id, fields]) => this.parseEvent(id, fields));
+  }
+
+  /** Decodes one stream entry; its id is the resourceVersion of the change. */
+  parseEvent(id: string, fields: readonly string[]): ChangeEvent {
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    const resourceVersion = id.split('-')[0] ?? '';
+    const object = JSON.parse(f.o ?? '{}') as KubeObject;
+    // A deletion carries the object's last state stamped with the deletion's resourceVersion, as Kubernetes does.
+    if (f.t === 'DELETED') object.metadata = { ...object.metadata, resourceVersion };
+    return {
+      type: f.t as ChangeEvent['type'],
+      key: memberKey(f.k ?? '', f.m ?? ''),
+      resourceVersion,
+      subresource: (f.s ?? '') as ChangeEvent['subresource'],
+      object,
+    };
+  }
+
+  private async read(key: ObjectKey): Promise<StoredRecord | undefined> {
+    const [body, rv] = await this.redis.hmget(this.objectKey(key), 'obj', 'rv');
+    if (body == null || rv == null) return undefined;
+    return { object: JSON.parse(body) as KubeObject, rv };
+  }
+
+  private async write(
+    mode: WriteMode,
+    key: ObjectKey,
+    object: KubeObject | undefined,
+    expectedRv: string,
+    eventType: ChangeEvent['type'],
+    subresource: ChangeEvent['subresource'],
+  ): Promise<KubeObject> {
+    const token = `__rv_${randomBytes(12).toString('hex')}__`;
+    const body =
+      object === undefined
+        ? ''
+        : JSON.stringify({ ...object, metadata: { ...object.metadata, resourceVersion: token } });
+    try {
+      const [, stored] = await this.call<[number, string]>('fgWrite', [
+        this.objectKey(key),
+        this.indexKey(key.type),
+        `${this.prefix}:rv`,
+        this.streamKey,
+        this.clusterStatusKey(key),
+        mode,
+        expectedRv,
+        body,
+        token,
+        `${key.namespace}|${key.name}`,
+        eventType,
+        String(this.retention),
+        subresource,
+        key.type,
+      ]);
+      return JSON.parse(stored) as KubeObject;
+    } catch (err) {
+      const msg = (err instanceof Error ? err.message : String(err)).replace(/^ERR /, '');
+      if (msg.startsWith('AlreadyExists'))
+        throw new FedgateError('AlreadyExists', `${formatKey(key)} already exists`);
+      if (msg.startsWith('NotFound')) throw notFound(key);
+      if (msg.startsWith('Conflict')) {
+        throw new FedgateError(
+          'Conflict',
+          `${formatKey(key)} was changed by someone else (stored resourceVersion ${msg.slice(9)}, yours ${expectedRv}); read it again and retry`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Without an expected resourceVersion, a write that lost a race is simply retried on fresh state. */
+  private async retryUnconditional<T>(opts: WriteOptions, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (
+          opts.resourceVersion !== undefined ||
+          attempt >= 20 ||
+          !(err instanceof FedgateError && err.code === 'Conflict')
+        ) {
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+      }
+    }
+  }
+
+  private call<T>(command: string, args: string[]): Promise<T> {
+    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<T>>)[command]!;
+    return fn.apply(this.redis, args);
+  }
+
+  private objectKey(k: ObjectKey): string {
+    return `${this.prefix}:o:${k.type}:${k.namespace}:${k.name}`;
+  }
+
+  private indexKey(type: string): string {
+    return `${this.prefix}:i:${type}`;
+  }
+
+  private clusterStatusKey(k: ObjectKey): string {
+    return `${this.prefix}:cs:${k.type}:${k.namespace}:${k.name}`;
+  }
+}
+
+/** The part of an object whose change bumps `generation`. */
+function generationBasis(key: ObjectKey, obj: KubeObject): unknown {
+  const { metadata, status: _s, ...rest } = obj;
+  if (isFedgateType(parseTypeKey(key.type))) return rest.spec;
+  return { ...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} };
+}
+
+function stripRv(o: KubeObject): KubeObject {
+  const { resourceVersion: _rv, ...meta } = o.metadata;
+  return { ...o, metadata: meta as KubeObject['metadata'] };
+}
+
+function checkExpected(key: ObjectKey, stored: string, expected: string | undefined): void {
+  if (expected !== undefined && expected !== stored) {
+    throw new FedgateError(
+      'Conflict',
+      `${formatKey(key)} was changed by someone else (stored resourceVersion ${stored}, yours ${expected}); read it again and retry`,
+    );
+  }
+}
+
+function notFound(key: ObjectKey): FedgateError {
+  return new FedgateError('NotFound', `${formatKey(key)} not found`);
+}
+
+function memberKey(type: string, member: string): ObjectKey {
+  const [namespace = '', name = ''] = splitOnce(member, '|');
+  return { type, namespace, name };
+}
+
+/**
+ * The entries of a one-stream XREAD/XREADGROUP reply. With RESP3 ioredis gives a flat
+ * `[stream, entries]` pair; with RESP2 a list of such pairs.
+ */
+export function streamEntries(reply: unknown): [string, string[]][] {
+  if (!Array.isArray(reply) || reply.length === 0) return [];
+  const pair = typeof reply[0] === 'string' ? reply : reply[0];
+  return (Array.isArray(pair) ? (pair[1] ?? []) : []) as [string, string[]][];
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}

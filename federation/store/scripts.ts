@@ -1,0 +1,50 @@
+/**
+ * Lua scripts that make each store write atomic: compare the stored resourceVersion, take the next
+ * one from the global counter, write the object and its index entry, and append the change event
+ * whose stream id *is* the resourceVersion (so "watch from N" is XREAD from N-0).
+ *
+ * Objects are JSON written by Node; Lua never decodes them (cjson cannot tell [] from {}). The new
+ * resourceVersion is spliced into the JSON in place of a per-call random token.
+ *
+ * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 per-cluster status hash
+ * ARGV: 1 mode (create|update|delete), 2 expected rv ('' = any), 3 body with token, 4 token,
+ *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key
+ * Returns {rv, body} or an error reply 'NotFound' / 'AlreadyExists' / 'Conflict <current rv>'.
+ */
+export const WRITE_SCRIPT = `
+local mode = ARGV[1]
+local current = redis.call('HGET', KEYS[1], 'rv')
+if mode == 'create' then
+  if current then return redis.error_reply('AlreadyExists') end
+else
+  if not current then return redis.error_reply('NotFound') end
+  if ARGV[2] ~= '' and ARGV[2] ~= current then return redis.error_reply('Conflict ' .. current) end
+end
+local rv = redis.call('INCR', KEYS[3])
+local body
+if mode == 'delete' then
+  body = redis.call('HGET', KEYS[1], 'obj')
+  redis.call('DEL', KEYS[1], KEYS[5])
+  redis.call('SREM', KEYS[2], ARGV[5])
+else
+  local s, e = string.find(ARGV[3], ARGV[4], 1, true)
+  if not s then return redis.error_reply('ERR token missing') end
+  body = string.sub(ARGV[3], 1, s - 1) .. rv .. string.sub(ARGV[3], e + 1)
+  redis.call('HSET', KEYS[1], 'obj', body, 'rv', tostring(rv))
+  redis.call('SADD', KEYS[2], ARGV[5])
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], rv .. '-0', 't', ARGV[6], 'k', ARGV[9], 'm', ARGV[5], 's', ARGV[8], 'o', body)
+return {rv, body}
+`;
+
+/**
+ * Sets one cluster's status of a binding when the binding exists and the value differs.
+ * KEYS: 1 object hash, 2 status hash. ARGV: 1 cluster, 2 json ('' deletes). Returns 1 when changed.
+ */
+export const CLUSTER_STATUS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[2] == '' then return redis.call('HDEL', KEYS[2], ARGV[1]) end
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`;

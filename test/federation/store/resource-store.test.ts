@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KubeObject, ObjectKey } from '../../../federation/resources/kube-object.js';
+import { ResourceStore } from '../../../federation/store/resource-store.js';
+import { type TestRedis, testRedis } from '../../support/redis.js';
+
+const DEPLOY = 'Deployment.v1.apps';
+
+function deployment(name: string, replicas: number, labels: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop', labels },
+    spec: { replicas, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } },
+  };
+}
+
+const key = (name: string, namespace = 'shop'): ObjectKey => ({ type: DEPLOY, namespace, name });
+
+describe('ResourceStore', () => {
+  let r: TestRedis;
+  let store: ResourceStore;
+  beforeEach(() => {
+    r = testRedis();
+    store = new ResourceStore(r.connect(), { prefix: r.prefix });
+  });
+  afterEach(() => r.close());
+
+  it('creates an object with uid, generation 1 and a resourceVersion, and refuses a second create', async () => {
+    const created = await store.create(key('web'), deployment('web', 2));
+    expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.metadata.generation).toBe(1);
+    expect(Number(created.metadata.resourceVersion)).toBeGreaterThan(0);
+    await expect(store.create(key('web'), deployment('web', 3))).rejects.toMatchObject({
+      code: 'AlreadyExists',
+      status: 409,
+    });
+    expect((await store.mustGet(key('web'))).spec).toMatchObject({ replicas: 2 });
+  });
+
+  it('refuses a stale update with Conflict and keeps the newer one', async () => {
+    const v1 = await store.create(key('web'), deployment('web', 2));
+    await store.update(key('web'), deployment('web', 3), { resourceVersion: v1.metadata.resourceVersion! });
+    await expect(
+      store.update(key('web'), deployment('web', 9), { resourceVersion: v1.metadata.resourceVersion! }),
+    ).rejects.toMatchObject({ code: 'Conflict' });
+    expect((await store.mustGet(key('web'))).spec).toMatchObject({ replicas: 3 });
+  });
+
+  it('lets exactly one of many concurrent conditional writers win', async () => {
+    const v1 = await store.create(key('web'), deployment('web', 1));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.update(key('web'), deployment('web', i + 10), {
+          resourceVersion: v1.metadata.resourceVersion!,
+        }),
+      ),
+    );
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((x) => x.status === 'rejected')).toHaveLength(9);
+  });
+
+  it('bumps generation on spec and label changes of a template, not on status or a no-op', async () => {
+    await store.create(key('web'), deployment('web', 2));
+    const same = await store.update(key('web'), deployment('web', 2));
+    expect(same.metadata.generation).toBe(1);
+    const st = await store.updateStatus(key('web'), { readyReplicas: 2 });
+    expect(st.metadata.generation).toBe(1);
+    expect(st.status).toEqual({ readyReplicas: 2 });
+    const scaled = await store.update(key('web'), deployment('web', 4));
+    expect(scaled.metadata.generation).toBe(2);
+    expect(scaled.status).toEqual({ readyReplicas: 2 });
+    const relabelled = await store.update(key('web'), deployment('web', 4, { tier: 'front' }));
+    expect(relabelled.metadata.generation).toBe(3);
+  });
+
+  it('bumps generation of a fedgate kind on spec changes only', async () => {
+    const k = { type: 'MemberCluster.v1alpha1.fedgate.dev', namespace: '', name: 'c1' };
+    const mc = (labels: Record<string, string>, region: string): KubeObject => ({
+      apiVersion: 'fedgate.dev/v1alpha1',
+      kind: 'MemberCluster',
+      metadata: { name: 'c1', labels },
+      spec: { provider: 'aws', region },
+    });
+    await store.create(k, mc({}, 'eu-west-1'));
+    expect((await store.update(k, mc({ env: 'prod' }, 'eu-west-1'))).metadata.generation).toBe(1);
+    expect((await store.update(k, mc({ env: 'prod' }, 'us-east-1'))).metadata.generation).toBe(2);
+  });
+
+  it('lists by namespace and label selector, sorted', async () => {
+    await store.create(key('b'), deployment('b', 1, { app: 'x', tier: 'web' }));
+    await store.create(key('a'), deployment('a', 1, { app: 'x' }));
+    await store.create(key('c', 'other'), deployment('c', 1, { app: 'y' }));
+    expect((await store.list(DEPLOY)).items.map((o) => o.metadata.name)).toEqual(['c', 'a', 'b']);
+    expect((await store.list(DEPLOY, { namespace: 'shop' })).items.map((o) => o.metadata.name)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(
+      (await store.list(DEPLOY, { labelSelector: 'app=x,!tier' })).items.map((o) => o.metadata.name),
+    ).toEqual(['a']);
+    expect((await store.list(DEPLOY, { labelSelector: 'app in (x,y),tier!=web' })).items).toHaveLength(2);
+    await expect(store.list(DEPLOY, { labelSelector: 'app in (x' })).rejects.toMatchObject({
+      code: 'BadRequest',
+    });
+  });
+
+  it('feeds every change in order, watchable from a resourceVersion', async () => {
+    const start = await store.currentResourceVersion();
+    const a = await store.create(key('a'), deployment('a', 1));
+    await store.update(key('a'), deployment('a', 2));
+    await store.updateStatus(key('a'), { readyReplicas: 2 });
+    await store.delete(key('a'));
+    const events = await store.readEvents(start);
+    expect(events.map((e) => [e.type, e.subresource])).toEqual([
+      ['ADDED', ''],
+      ['MODIFIED', ''],
+      ['MODIFIED', 'status'],
+      ['DELETED', ''],
+    ]);
+    expect(
+      events.every((e) => e.key.name === 'a' && e.key.namespace === 'shop' && e.key.type === DEPLOY),
+    ).toBe(true);
+    const rvs = events.map((e) => Number(e.resourceVersion));
+    expect(rvs).toEqual([...rvs].sort((x, y) => x - y));
+    expect(await store.readEvents(a.metadata.resourceVersion!)).toHaveLength(3);
+    expect(await store.get(key('a'))).toBeUndefined();
+    await expect(store.delete(key('a'))).rejects.toMatchObject({ code: 'NotFound' });
+  });
+
+  it('reports Expired when watching from a version already trimmed from the feed', async () => {
+    const small = new ResourceStore(r.connect(), { prefix: `${r.prefix}s`, eventRetention: 10 });
+    for (let i = 0; i < 300; i++) await small.apply(key('a'), deployment('a', i));
+    await expect(small.readEvents('1')).rejects.toMatchObject({ code: 'Expired' });
+  });
+
+  it('keeps per-cluster binding status apart and drops it with the binding', async () => {
+    const bk = { type: 'Binding.v1alpha1.fedgate.dev', namespace: 'shop', name: 'web-deployment' };
+    expect(await store.setClusterStatus(bk, 'c1', { cluster: 'c1' })).toBe(false);
+    await store.create(bk, {
+      apiVersion: 'fedgate.dev/v1alpha1',
+      kind: 'Binding',
+      metadata: { name: 'web-deployment', namespace: 'shop' },
+    });
+    expect(await store.setClusterStatus(bk, 'c2', { cluster: 'c2', phase: 'Applied' })).toBe(true);
+    expect(await store.setClusterStatus(bk, 'c1', { cluster: 'c1', phase: 'Applied' })).toBe(true);
+    expect(await store.setClusterStatus(bk, 'c1', { cluster: 'c1', phase: 'Applied' })).toBe(false);
+    expect((await store.clusterStatuses<{ cluster: string }>(bk)).map((s) => s.cluster)).toEqual([
+      'c1',
+      'c2',
+    ]);
+    await store.delete(bk);
+    expect(await store.clusterStatuses(bk)).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+
+/** A connection to the run's test Redis and a key prefix no other test uses. */
+export interface TestRedis {
+  readonly url: string;
+  readonly prefix: string;
+  /** A new connection (closed by `close()`). */
+  connect(opts?: { blocking?: boolean }): Redis;
+  /** Deletes this test's keys and closes every connection it opened. */
+  close(): Promise<void>;
+}
+
+/** Gives a test its own slice of the shared test Redis. */
+export function testRedis(): TestRedis {
+  const url = inject('redisUrl');
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const conns: Redis[] = [];
+  return {
+    url,
+    prefix,
+    connect(opts = {}) {
+      const c = new Redis(url, { maxRetriesPerRequest: opts.blocking ? null : 3, lazyConnect: false });
+      conns.push(c);
+      return c;
+    },
+    async close() {
+      const c = new Redis(url);
+      let cursor = '0';
+      do {
+        const [next, keys] = await c.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await c.del(...keys);
+      } while (cursor !== '0');
+      c.disconnect();
+      for (const x of conns) x.disconnect();
+    },
+  };
+}
