@@ -31,7 +31,7 @@ export function matchesLabels(
         return !has;
       case 'In':
         return has && r.values.includes(l[r.key]!);
-      case 'NotIn':
+      default:
         return !has || !r.values.includes(l[r.key]!);
     }
   });
@@ -66,7 +66,7 @@ function parseTerm(term: string): LabelRequirement {
       .map((v) => v.trim())
       .filter((v) => v !== '');
     checkKey(set[1]!, bad);
-    values.forEach((v) => checkValue(v, bad));
+    for (const v of values) checkValue(v, bad);
     return { key: set[1]!, op: set[2] === 'in' ? 'In' : 'NotIn', values };
   }
   const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
