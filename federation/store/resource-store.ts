@@ -60,7 +60,7 @@ export class ResourceStore {
   ) {
     this.prefix = `{${props.prefix ?? 'fg'}}`;
     this.retention = props.eventRetention ?? 100_000;
-    redis.defineCommand('fgWrite', { numberOfKeys: 5, lua: WRITE_SCRIPT });
+    redis.defineCommand('fgWrite', { numberOfKeys: 6, lua: WRITE_SCRIPT });
     redis.defineCommand('fgClusterStatus', { numberOfKeys: 2, lua: CLUSTER_STATUS_SCRIPT });
   }
 
@@ -208,12 +208,33 @@ export class ResourceStore {
     return r === 1;
   }
 
+  /** One member cluster's recorded status of a binding, or undefined. */
+  async clusterStatus<T>(bindingKey: ObjectKey, cluster: string): Promise<T | undefined> {
+    const v = await this.redis.hget(this.clusterStatusKey(bindingKey), cluster);
+    return v == null ? undefined : (JSON.parse(v) as T);
+  }
+
   /** Every member cluster's recorded status of a binding, sorted by cluster. */
   async clusterStatuses<T>(bindingKey: ObjectKey): Promise<T[]> {
     const all = await this.redis.hgetall(this.clusterStatusKey(bindingKey));
     return Object.keys(all)
       .sort()
       .map((c) => JSON.parse(all[c]!) as T);
+  }
+
+  /**
+   * The resourceVersion of the latest write to each type ('0' when never written): a cheap way for
+   * a worker to tell whether its cached list of a type is still current.
+   */
+  async typeVersions(types: readonly string[]): Promise<string[]> {
+    if (types.length === 0) return [];
+    const vals = await this.redis.hmget(`${this.prefix}:tv`, ...types);
+    return vals.map((v) => v ?? '0');
+  }
+
+  /** Every type key ever written to this store. */
+  async types(): Promise<string[]> {
+    return (await this.redis.hkeys(`${this.prefix}:tv`)).sort();
   }
 
   /** The resourceVersion of the latest write. */
@@ -294,6 +315,7 @@ export class ResourceStore {
         `${this.prefix}:rv`,
         this.streamKey,
         this.clusterStatusKey(key),
+        `${this.prefix}:tv`,
         mode,
         expectedRv,
         body,

@@ -6,7 +6,8 @@
  * Objects are JSON written by Node; Lua never decodes them (cjson cannot tell [] from {}). The new
  * resourceVersion is spliced into the JSON in place of a per-call random token.
  *
- * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 per-cluster status hash
+ * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 per-cluster status hash,
+ *       6 hash of type key -> resourceVersion of the type's latest write
  * ARGV: 1 mode (create|update|delete), 2 expected rv ('' = any), 3 body with token, 4 token,
  *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key
  * Returns {rv, body} or an error reply 'NotFound' / 'AlreadyExists' / 'Conflict <current rv>'.
@@ -33,6 +34,7 @@ else
   redis.call('HSET', KEYS[1], 'obj', body, 'rv', tostring(rv))
   redis.call('SADD', KEYS[2], ARGV[5])
 end
+redis.call('HSET', KEYS[6], ARGV[9], rv)
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], rv .. '-0', 't', ARGV[6], 'k', ARGV[9], 'm', ARGV[5], 's', ARGV[8], 'o', body)
 return {rv, body}
 `;

@@ -152,3 +152,18 @@ describe('ResourceStore', () => {
     expect(await store.clusterStatuses(bk)).toEqual([]);
   });
 });
+
+describe('ResourceStore type versions', () => {
+  it('moves a type version on every write of that type and only then', async () => {
+    const r = testRedis();
+    const store = new ResourceStore(r.connect(), { prefix: r.prefix });
+    const other = 'ConfigMap.v1';
+    const [d0, c0] = await store.typeVersions([DEPLOY, other]);
+    expect([d0, c0]).toEqual(['0', '0']);
+    const created = await store.create(key('a'), deployment('a', 1));
+    expect(await store.typeVersions([DEPLOY, other])).toEqual([created.metadata.resourceVersion, '0']);
+    const st = await store.updateStatus(key('a'), { readyReplicas: 1 });
+    expect(await store.typeVersions([DEPLOY])).toEqual([st.metadata.resourceVersion]);
+    await r.close();
+  });
+});

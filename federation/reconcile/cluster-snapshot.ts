@@ -1,0 +1,55 @@
+import type { ClusterSnapshot, Taint } from '../../placement/index.js';
+import type { KubeObject } from '../resources/kube-object.js';
+import type { MemberClusterSpec, MemberClusterStatus } from '../resources/member-cluster.js';
+
+/** Taint keys fedgate derives from a cluster's health, as the Kubernetes node lifecycle does. */
+export const HEALTH_TAINTS = {
+  /** The cluster answers but reports itself unhealthy (no Ready nodes). */
+  notReady: 'cluster.fedgate.dev/not-ready',
+  /** The cluster's API could not be reached. */
+  unreachable: 'cluster.fedgate.dev/unreachable',
+} as const;
+
+/** A MemberCluster as stored. */
+export type MemberClusterObject = KubeObject & { spec: MemberClusterSpec; status?: MemberClusterStatus };
+
+/**
+ * The scheduler's view of a MemberCluster. A cluster whose Ready condition is False or Unknown
+ * carries a NoExecute health taint dated from the transition, so tolerationSeconds counts from
+ * when it failed; a cluster never probed is simply not ready (no new placements, nothing evicted).
+ */
+export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
+  const ready = mc.status?.conditions.find((c) => c.type === 'Ready');
+  const taints: Taint[] = [...(mc.spec.taints ?? [])];
+  if (ready && ready.status !== 'True') {
+    taints.push({
+      key: ready.status === 'Unknown' ? HEALTH_TAINTS.unreachable : HEALTH_TAINTS.notReady,
+      effect: 'NoExecute',
+      timeAdded: ready.lastTransitionTime,
+    });
+  }
+  const cost = mc.spec.cost;
+  return {
+    name: mc.metadata.name,
+    provider: mc.spec.provider,
+    region: mc.spec.region,
+    ...(mc.spec.zone ? { zone: mc.spec.zone } : {}),
+    labels: mc.metadata.labels ?? {},
+    taints,
+    ready: ready?.status === 'True',
+    ...(mc.status?.allocatable ? { allocatable: mc.status.allocatable } : {}),
+    ...(mc.status?.available ? { available: mc.status.available } : {}),
+    ...(cost
+      ? {
+          costOverrides: {
+            ...(cost.vcpuHour !== undefined || cost.gibHour !== undefined
+              ? { compute: { ...(cost.vcpuHour !== undefined ? { vcpuHour: cost.vcpuHour } : {}), ...(cost.gibHour !== undefined ? { gibHour: cost.gibHour } : {}) } }
+              : {}),
+            ...(cost.egressPerGiB !== undefined
+              ? { egressPerGiB: { intraRegionPerGiB: cost.egressPerGiB, interRegionPerGiB: cost.egressPerGiB, interContinentPerGiB: cost.egressPerGiB, internetPerGiB: cost.egressPerGiB } }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,58 @@
+import { buildFleetSnapshot, type CostModel, defaultCostModel, type FleetSnapshot, type PolicyInfo } from '../../placement/index.js';
+import { MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE } from '../resources/kinds.js';
+import type { PlacementPolicySpec } from '../../placement/index.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import { type MemberClusterObject, toClusterSnapshot } from './cluster-snapshot.js';
+
+/** The fleet and the policies at one version, as every placement decision of a worker shares them. */
+export interface FleetState {
+  readonly version: string;
+  readonly clusters: ReadonlyMap<string, MemberClusterObject>;
+  readonly fleet: FleetSnapshot;
+  readonly policies: readonly PolicyInfo[];
+}
+
+/**
+ * Caches the member clusters, their scheduler snapshot and the placement policies, re-reading
+ * them only when a write to either type moved its version (one HMGET per decision otherwise).
+ */
+export class FleetView {
+  private cached: FleetState | undefined;
+  private loading: Promise<FleetState> | undefined;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly model: CostModel = defaultCostModel,
+  ) {}
+
+  /** The current fleet state. */
+  async current(): Promise<FleetState> {
+    const [mcv, ppv] = await this.store.typeVersions([MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE]);
+    const version = `${mcv}.${ppv}`;
+    if (this.cached?.version === version) return this.cached;
+    if (!this.loading) {
+      this.loading = this.load(version).finally(() => {
+        this.loading = undefined;
+      });
+    }
+    const loaded = await this.loading;
+    return loaded.version === version ? loaded : this.current();
+  }
+
+  private async load(version: string): Promise<FleetState> {
+    const [mcs, pps] = await Promise.all([this.store.list(MEMBER_CLUSTER_TYPE), this.store.list(PLACEMENT_POLICY_TYPE)]);
+    const clusters = new Map<string, MemberClusterObject>();
+    for (const mc of mcs.items) clusters.set(mc.metadata.name, mc as MemberClusterObject);
+    const fleet = buildFleetSnapshot(
+      [...clusters.values()].map((mc) => toClusterSnapshot(mc)),
+      { version, model: this.model },
+    );
+    const policies: PolicyInfo[] = pps.items.map((p) => ({
+      name: p.metadata.name,
+      spec: p.spec as PlacementPolicySpec,
+      ...(p.metadata.resourceVersion ? { resourceVersion: p.metadata.resourceVersion } : {}),
+    }));
+    this.cached = { version, clusters, fleet, policies };
+    return this.cached;
+  }
+}

@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import { parseCpuMilli, parseMemoryBytes } from '../../placement/index.js';
+import type { ClusterProbe } from '../../providers/member-cluster-client.js';
+import { isProviderError } from '../../providers/provider-error.js';
+import type { Queues } from '../queue/queues.js';
+import { MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
+import type { ClusterResources, Condition, MemberClusterStatus } from '../resources/member-cluster.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import type { ClusterClients } from './cluster-clients.js';
+import type { MemberClusterObject } from './cluster-snapshot.js';
+import { enqueueAllTemplates } from './template-jobs.js';
+
+/** Tuning of health checks. */
+export interface HealthProps {
+  /** Consecutive failed probes before a cluster turns Unknown (unreachable). Default 2. */
+  readonly failureThreshold?: number;
+}
+
+/**
+ * Probes one member cluster and records what it saw: a Ready condition, Kubernetes version, node
+ * count, allocatable and available capacity. A Ready transition re-places every template, which
+ * is how failover starts (the scheduler decides what moves, and when, from the taints).
+ */
+export class HealthReconciler {
+  private readonly threshold: number;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly clients: ClusterClients,
+    private readonly queues: Queues,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    props: HealthProps = {},
+  ) {
+    this.threshold = props.failureThreshold ?? 2;
+  }
+
+  /** Probes the cluster and returns its Ready condition status. */
+  async probe(name: string): Promise<Condition['status'] | 'Deleted'> {
+    const key = { type: MEMBER_CLUSTER_TYPE, namespace: '', name };
+    const mc = (await this.store.get(key)) as MemberClusterObject | undefined;
+    if (!mc) return 'Deleted';
+    const prev = mc.status;
+    const prevReady = prev?.conditions.find((c) => c.type === 'Ready');
+    const nowIso = new Date(this.now()).toISOString();
+    let next: MemberClusterStatus;
+    try {
+      const probe = await this.clients.get(mc).probe();
+      next = { ...summarize(probe), conditions: [], consecutiveFailures: 0, lastProbeTime: nowIso };
+      const readyNodes = probe.nodes.filter((n) => n.ready).length;
+      next.conditions = [
+        condition(prevReady, readyNodes > 0 ? 'True' : 'False', readyNodes > 0 ? 'ClusterReady' : 'NoReadyNodes',
+          readyNodes > 0 ? `${readyNodes}/${probe.nodes.length} nodes ready` : 'the cluster has no Ready node', nowIso),
+      ];
+    } catch (err) {
+      if (!isProviderError(err)) throw err;
+      const failures = (prev?.consecutiveFailures ?? 0) + 1;
+      const message = err.message;
+      next = {
+        ...(prev ?? { conditions: [] }),
+        consecutiveFailures: failures,
+        lastProbeTime: nowIso,
+        conditions:
+          failures >= this.threshold || !prevReady
+            ? [condition(prevReady, 'Unknown', 'ClusterUnreachable', message, nowIso)]
+            : (prev?.conditions ?? []),
+      };
+    }
+    await this.store.updateStatus(key, next);
+    const status = next.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+    if (status !== (prevReady?.status ?? 'Unknown') || (prevReady === undefined && status === 'True')) {
+      this.log.info({ cluster: name, from: prevReady?.status ?? 'none', to: status }, 'cluster readiness changed');
+      await enqueueAllTemplates(this.store, this.queues, `-c${name}${Date.parse(nowIso)}`);
+    }
+    return status;
+  }
+}
+
+function condition(prev: Condition | undefined, status: Condition['status'], reason: string, message: string, now: string): Condition {
+  const same = prev?.status === status;
+  return { type: 'Ready', status, reason, message, lastTransitionTime: same ? prev.lastTransitionTime : now };
+}
+
+/** Sums node allocatable (Ready nodes only) and subtracts what running pods request. */
+function summarize(probe: ClusterProbe): Pick<MemberClusterStatus, 'kubernetesVersion' | 'nodes' | 'allocatable' | 'available'> {
+  const allocatable: ClusterResources = { cpuMilli: 0, memoryBytes: 0, pods: 0 };
+  for (const n of probe.nodes) {
+    if (!n.ready) continue;
+    allocatable.cpuMilli += parseCpuMilli(n.allocatable.cpu ?? '0');
+    allocatable.memoryBytes += parseMemoryBytes(n.allocatable.memory ?? '0');
+    allocatable.pods += Number.parseInt(n.allocatable.pods ?? '0', 10) || 0;
+  }
+  const used: ClusterResources = { cpuMilli: 0, memoryBytes: 0, pods: probe.podRequests.length };
+  for (const containers of probe.podRequests) {
+    for (const r of containers) {
+      used.cpuMilli += parseCpuMilli(r.cpu ?? '0');
+      used.memoryBytes += parseMemoryBytes(r.memory ?? '0');
+    }
+  }
+  return {
+    kubernetesVersion: probe.kubernetesVersion,
+    nodes: probe.nodes.length,
+    allocatable,
+    available: {
+      cpuMilli: Math.max(0, allocatable.cpuMilli - used.cpuMilli),
+      memoryBytes: Math.max(0, allocatable.memoryBytes - used.memoryBytes),
+      pods: Math.max(0, allocatable.pods - used.pods),
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { Logger } from 'pino';
+import { type ScheduleResult, schedule, templateInfoFromManifest } from '../../placement/index.js';
+import type { PlacementJob, PropagationJob, Queues } from '../queue/queues.js';
+import { jobIds } from '../queue/queues.js';
+import { type BindingSpec, type BindingStatus, bindingNameFor, type TargetCluster } from '../resources/binding.js';
+import { BINDING_TYPE, FEDGATE_API_VERSION } from '../resources/kinds.js';
+import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
+import type { Condition } from '../resources/member-cluster.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import type { FleetView } from './fleet-view.js';
+
+/** A Binding as stored. */
+export type BindingObject = KubeObject & { spec: BindingSpec; status?: BindingStatus };
+
+/** Where the Binding of a template lives. */
+export function bindingKeyFor(template: PlacementJob): ObjectKey {
+  const kind = template.type.split('.')[0] ?? '';
+  return { type: BINDING_TYPE, namespace: template.namespace, name: bindingNameFor(kind, template.name) };
+}
+
+/** What one placement pass decided, for callers and tests. */
+export interface PlacementOutcome {
+  readonly binding: ObjectKey;
+  readonly result: ScheduleResult['status'] | 'Deleted';
+  readonly clusters: readonly TargetCluster[];
+  readonly propagations: number;
+}
+
+/**
+ * Schedules one template: reads it, the fleet and the policies, runs the pure scheduler, writes
+ * the Binding (compare-and-set), and enqueues one propagation job per cluster that is, was, or is
+ * being evicted from it. Level-triggered: running it twice, or late, gives the same result.
+ */
+export class PlacementReconciler {
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly fleet: FleetView,
+    private readonly queues: Queues,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reconciles the template named by the job. */
+  async reconcile(job: PlacementJob): Promise<PlacementOutcome> {
+    const bindingKey = bindingKeyFor(job);
+    const [template, existing] = await Promise.all([
+      this.store.get({ type: job.type, namespace: job.namespace, name: job.name }),
+      this.store.get(bindingKey) as Promise<BindingObject | undefined>,
+    ]);
+    if (existing && existing.spec.resource.type !== job.type) {
+      throw new Error(`binding ${bindingKey.namespace}/${bindingKey.name} belongs to ${existing.spec.resource.type}, not ${job.type}`);
+    }
+    if (!template) return this.removeBinding(bindingKey, existing);
+
+    const state = await this.fleet.current();
+    const info = templateInfoFromManifest(template);
+    const result = schedule({
+      template: info,
+      policies: state.policies,
+      fleet: state.fleet,
+      ...(existing ? { previous: { ...(existing.spec.policy ? { policy: existing.spec.policy } : {}), clusters: existing.spec.clusters } } : {}),
+      now: this.now(),
+    });
+    const generation = template.metadata.generation ?? 1;
+    const spec = this.bindingSpec(job, template, result, existing);
+    const status = this.bindingStatus(result, generation, existing);
+    const saved = await this.saveBinding(bindingKey, existing, spec, status);
+
+    const clusters = new Set<string>([
+      ...spec.clusters.map((c) => c.name),
+      ...(existing?.spec.clusters ?? []).map((c) => c.name),
+      ...(spec.evictions ?? []).map((e) => e.cluster),
+    ]);
+    await this.enqueuePropagation(bindingKey, [...clusters], `${saved.metadata.generation ?? 1}${job.trigger ?? ''}`);
+    if (result.status === 'Scheduled' && result.requeueAt !== undefined) {
+      const delay = Math.max(0, result.requeueAt - this.now());
+      const data: PlacementJob = { type: job.type, namespace: job.namespace, name: job.name, trigger: `-t${result.requeueAt}` };
+      await this.queues.placement.add('requeue', data, {
+        jobId: jobIds.placement(data, template.metadata.uid ?? '', generation, data.trigger),
+        delay,
+      });
+    }
+    this.log.debug({ template: job, result: result.status, clusters: spec.clusters }, 'placed');
+    return { binding: bindingKey, result: result.status, clusters: spec.clusters, propagations: clusters.size };
+  }
+
+  private bindingSpec(job: PlacementJob, template: KubeObject, result: ScheduleResult, existing: BindingObject | undefined): BindingSpec {
+    const resource = {
+      apiVersion: template.apiVersion,
+      kind: template.kind,
+      namespace: job.namespace,
+      name: job.name,
+      generation: template.metadata.generation ?? 1,
+      type: job.type,
+    };
+    if (result.status === 'Scheduled') {
+      const since = new Date(this.now()).toISOString();
+      const previousEvictions = new Map((existing?.spec.evictions ?? []).map((e) => [e.cluster, e.since]));
+      return {
+        resource,
+        policy: result.policy,
+        clusters: result.clusters,
+        evictions: result.evictions.map((e) => ({ cluster: e.cluster, reason: e.reason, since: previousEvictions.get(e.cluster) ?? since })),
+      };
+    }
+    // Unschedulable or no policy: place nowhere new, and keep nothing (pruning follows).
+    return { resource, ...(result.status === 'Unschedulable' ? { policy: result.policy } : {}), clusters: [] };
+  }
+
+  private bindingStatus(result: ScheduleResult, generation: number, existing: BindingObject | undefined): BindingStatus {
+    const scheduled: Omit<Condition, 'lastTransitionTime'> =
+      result.status === 'Scheduled'
+        ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: `placed by policy ${result.policy}` }
+        : result.status === 'Unschedulable'
+          ? { type: 'Scheduled', status: 'False', reason: result.reason, message: result.message }
+          : { type: 'Scheduled', status: 'False', reason: 'NoMatchingPolicy', message: 'no PlacementPolicy selects this template' };
+    const prev = existing?.status?.conditions.find((c) => c.type === 'Scheduled');
+    const unchanged = prev && prev.status === scheduled.status && prev.reason === scheduled.reason;
+    const lastTransitionTime = unchanged ? prev.lastTransitionTime : new Date(this.now()).toISOString();
+    return {
+      observedGeneration: generation,
+      conditions: [{ ...scheduled, lastTransitionTime, observedGeneration: generation }],
+      explanation: result.explanation,
+    };
+  }
+
+  private async saveBinding(key: ObjectKey, existing: BindingObject | undefined, spec: BindingSpec, status: BindingStatus): Promise<KubeObject> {
+    const object: KubeObject = {
+      apiVersion: FEDGATE_API_VERSION,
+      kind: 'Binding',
+      metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}), labels: { 'fedgate.dev/resource-kind': spec.resource.kind.toLowerCase() } },
+      spec,
+    };
+    // Compare-and-set against the binding we read: a concurrent worker's write makes this one retry.
+    const saved = existing
+      ? await this.store.update(key, object, { resourceVersion: existing.metadata.resourceVersion! })
+      : await this.store.create(key, object);
+    return this.store.updateStatus(key, status, { resourceVersion: saved.metadata.resourceVersion! });
+  }
+
+  private async removeBinding(key: ObjectKey, existing: BindingObject | undefined): Promise<PlacementOutcome> {
+    if (!existing) return { binding: key, result: 'Deleted', clusters: [], propagations: 0 };
+    const clusters = [...new Set([...existing.spec.clusters.map((c) => c.name), ...(existing.spec.evictions ?? []).map((e) => e.cluster)])];
+    // Prune jobs first: if this worker dies after deleting the binding, the periodic garbage collection still finds the objects.
+    const r = existing.spec.resource;
+    const resource = { apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name };
+    await this.enqueuePropagation(key, clusters, `del${existing.metadata.resourceVersion}`, resource);
+    await this.store.delete(key, { resourceVersion: existing.metadata.resourceVersion! }).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== 'NotFound') throw err;
+    });
+    return { binding: key, result: 'Deleted', clusters: [], propagations: clusters.length };
+  }
+
+  private async enqueuePropagation(
+    binding: ObjectKey,
+    clusters: readonly string[],
+    generation: number | string,
+    resource?: PropagationJob['resource'],
+  ): Promise<void> {
+    if (clusters.length === 0) return;
+    await this.queues.propagation.addBulk(
+      clusters.map((cluster) => {
+        const data: PropagationJob = { namespace: binding.namespace, binding: binding.name, cluster, ...(resource ? { resource } : {}) };
+        return { name: 'propagate', data, opts: { jobId: jobIds.propagation(data, generation) } };
+      }),
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import { isProviderError } from '../../providers/provider-error.js';
+import type { ObjectRef } from '../../providers/member-cluster-client.js';
+import type { PropagationJob, Queues } from '../queue/queues.js';
+import { jobIds } from '../queue/queues.js';
+import type { BindingClusterStatus } from '../resources/binding.js';
+import { BINDING_TYPE } from '../resources/kinds.js';
+import type { ObjectKey } from '../resources/kube-object.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import type { ClusterClients } from './cluster-clients.js';
+import { toClusterSnapshot } from './cluster-snapshot.js';
+import type { FleetView } from './fleet-view.js';
+import { FIELD_MANAGER, OWNERSHIP, bindingHash } from './ownership.js';
+import type { BindingObject } from './placement-reconciler.js';
+import { renderManifest } from './render-manifest.js';
+
+/** What a propagation pass did. */
+export type PropagationOutcome = 'applied' | 'ready' | 'pruned' | 'kept' | 'skipped';
+
+/** Follow-up status reads of a workload that is not ready yet: how many, and the longest wait between them. */
+const STATUS_CHECKS = 40;
+const STATUS_CHECK_MAX_DELAY_MS = 10_000;
+
+/**
+ * Brings one member cluster in line with one Binding: applies the rendered manifest where the
+ * template is placed, prunes it where it no longer is (only objects fedgate labelled as its own),
+ * and records what the cluster reports in the binding's per-cluster status.
+ */
+export class PropagationReconciler {
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly fleet: FleetView,
+    private readonly clients: ClusterClients,
+    private readonly queues: Queues,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reconciles the binding × cluster named by the job. */
+  async reconcile(job: PropagationJob): Promise<PropagationOutcome> {
+    const bindingKey: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
+    const [binding, state] = await Promise.all([
+      this.store.get(bindingKey) as Promise<BindingObject | undefined>,
+      this.fleet.current(),
+    ]);
+    const cluster = state.clusters.get(job.cluster);
+    if (!cluster) return 'skipped'; // unregistered: nothing to reach; its objects stay as they are
+    const client = this.clients.get(cluster);
+    const target = binding?.spec.clusters.find((c) => c.name === job.cluster);
+    const resource = binding?.spec.resource;
+
+    if (!binding || !target || !resource) {
+      if (binding && resource && (await this.keepForGracefulFailover(binding, job))) return 'kept';
+      const ref = resource ? toRef(resource) : job.resource;
+      if (ref) await this.prune(client, ref, job);
+      if (binding) await this.store.setClusterStatus(bindingKey, job.cluster, undefined);
+      return 'pruned';
+    }
+    const ref = toRef(resource);
+    if (!job.statusCheck) {
+      const template = await this.store.get({ type: resource.type, namespace: resource.namespace, name: resource.name });
+      if (!template) return 'skipped'; // the placement pass for the deletion prunes
+      const policy = state.policies.find((p) => p.name === binding.spec.policy);
+      const manifest = renderManifest(template, policy?.spec, toClusterSnapshot(cluster), target.replicas, {
+        namespace: job.namespace,
+        name: job.binding,
+      });
+      try {
+        await client.apply([manifest], { fieldManager: FIELD_MANAGER });
+      } catch (err) {
+        await this.record(bindingKey, job.cluster, { phase: 'Failed', message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+    }
+    const observed = await client.readStatus(ref);
+    const generation = Number(observed.object?.metadata.annotations?.[OWNERSHIP.templateGenerationAnnotation] ?? 0) || undefined;
+    const wantReplicas = target.replicas;
+    const ready = wantReplicas === undefined || (observed.readyReplicas ?? 0) >= wantReplicas;
+    await this.record(bindingKey, job.cluster, {
+      phase: observed.exists ? 'Applied' : 'Pending',
+      ...(generation !== undefined ? { appliedGeneration: generation } : {}),
+      ...(wantReplicas !== undefined ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 } : {}),
+    });
+    if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
+    return ready ? 'ready' : 'applied';
+  }
+
+  /**
+   * Graceful failover keeps the old copy in an evicted cluster until every target cluster reports
+   * its replicas ready, or the grace period ends.
+   */
+  private async keepForGracefulFailover(binding: BindingObject, job: PropagationJob): Promise<boolean> {
+    const eviction = binding.spec.evictions?.find((e) => e.cluster === job.cluster);
+    if (!eviction) return false;
+    const statuses = await this.store.clusterStatuses<BindingClusterStatus>({ type: BINDING_TYPE, namespace: job.namespace, name: job.binding });
+    const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
+    const replacementReady = binding.spec.clusters.every((c) => {
+      const s = byCluster.get(c.name);
+      return s?.phase === 'Applied' && (c.replicas === undefined || (s.readyReplicas ?? 0) >= c.replicas);
+    });
+    if (replacementReady) return false;
+    await this.scheduleStatusCheck({ ...job, statusCheck: 0 }, binding, true);
+    return true;
+  }
+
+  private async prune(client: ReturnType<ClusterClients['get']>, ref: ObjectRef, job: PropagationJob): Promise<void> {
+    try {
+      const current = await client.readStatus(ref);
+      const ours = current.object?.metadata.labels?.[OWNERSHIP.bindingHashLabel] === bindingHash(job.namespace, job.binding);
+      if (current.exists && ours) {
+        await client.delete(ref);
+        this.log.info({ cluster: job.cluster, object: ref }, 'pruned');
+      }
+    } catch (err) {
+      if (!isProviderError(err, 'NotFound')) throw err;
+    }
+  }
+
+  private async record(key: ObjectKey, cluster: string, s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>): Promise<void> {
+    const status: BindingClusterStatus = { cluster, ...s, lastUpdateTime: new Date(this.now()).toISOString() };
+    // lastUpdateTime would make every write a change; compare without it by keeping the old one when equal.
+    const prev = await this.store.clusterStatus<BindingClusterStatus>(key, cluster);
+    if (prev && sameStatus(prev, status)) return;
+    await this.store.setClusterStatus(key, cluster, status);
+  }
+
+  private async scheduleStatusCheck(job: PropagationJob, binding: BindingObject, graceful = false): Promise<void> {
+    const n = (job.statusCheck ?? 0) + 1;
+    const delay = Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
+    const data: PropagationJob = graceful
+      ? { namespace: job.namespace, binding: job.binding, cluster: job.cluster }
+      : { ...job, statusCheck: n };
+    await this.queues.propagation.add('status', data, {
+      jobId: jobIds.propagation(data, binding.metadata.generation ?? 1, `-s${n}-${Math.floor(this.now() / delay)}`),
+      delay,
+    });
+  }
+}
+
+function toRef(r: { apiVersion: string; kind: string; namespace: string; name: string }): ObjectRef {
+  return { apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name };
+}
+
+function sameStatus(a: BindingClusterStatus, b: BindingClusterStatus): boolean {
+  const { lastUpdateTime: _a, ...x } = a;
+  const { lastUpdateTime: _b, ...y } = b;
+  return JSON.stringify(x) === JSON.stringify(y);
+}

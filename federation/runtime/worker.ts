@@ -1,0 +1,173 @@
+import { hostname } from 'node:os';
+import { type ConnectionOptions, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { isProviderError } from '../../providers/provider-error.js';
+import { isFedgateError } from '../errors/fedgate-error.js';
+import { type MaintenanceJob, openQueues, type PlacementJob, type PropagationJob, QUEUE_NAMES, type Queues } from '../queue/queues.js';
+import { ChangeDispatcher } from '../reconcile/change-dispatcher.js';
+import { type ClusterClientFactory, ClusterClients } from '../reconcile/cluster-clients.js';
+import { FleetView } from '../reconcile/fleet-view.js';
+import { GarbageCollector } from '../reconcile/garbage-collector.js';
+import { HealthReconciler } from '../reconcile/health-reconciler.js';
+import { PlacementReconciler } from '../reconcile/placement-reconciler.js';
+import { PropagationReconciler } from '../reconcile/propagation-reconciler.js';
+import { enqueueAllTemplates } from '../reconcile/template-jobs.js';
+import { MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
+import { ResourceStore } from '../store/resource-store.js';
+import { connectRedis, redisOptions } from './redis-connection.js';
+
+/** Settings of a control-plane worker. */
+export interface WorkerProps {
+  readonly redisUrl: string;
+  /** Store key prefix (default `fg`) and BullMQ prefix (default `{fgq}`). */
+  readonly storePrefix?: string;
+  readonly queuePrefix?: string;
+  readonly clientFactory: ClusterClientFactory;
+  readonly log: Logger;
+  readonly metrics?: Registry;
+  readonly concurrency?: { placement?: number; propagation?: number; maintenance?: number };
+  /** How often every member cluster is probed. Default 10 s. */
+  readonly probeIntervalMs?: number;
+  /** How often every template is re-placed and every cluster garbage-collected. Default 5 min. */
+  readonly resyncIntervalMs?: number;
+  /** How long a job may go without its lock being renewed before another worker takes it over. Default 30 s. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  /** Consecutive failed probes before a cluster is Unknown. Default 2. */
+  readonly failureThreshold?: number;
+}
+
+/** A running worker. */
+export interface ControlPlaneWorker {
+  readonly queues: Queues;
+  readonly store: ResourceStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a control-plane worker: BullMQ workers for placement, propagation and maintenance, the
+ * change-feed dispatcher, and the job schedulers for health probes and resync. Any number may run
+ * against one Redis; job ids, compare-and-set writes and level-triggered reconcilers make that safe.
+ */
+export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorker> {
+  const { log } = props;
+  const storeConn = connectRedis(props.redisUrl);
+  const feedConn = connectRedis(props.redisUrl, true);
+  const store = new ResourceStore(storeConn, props.storePrefix ? { prefix: props.storePrefix } : {});
+  const queues = openQueues(storeConn, props.queuePrefix ? { prefix: props.queuePrefix } : {});
+  const clients = new ClusterClients(props.clientFactory);
+  const fleet = new FleetView(store);
+  const placement = new PlacementReconciler(store, fleet, queues, log.child({ c: 'placement' }));
+  const propagation = new PropagationReconciler(store, fleet, clients, queues, log.child({ c: 'propagation' }));
+  const health = new HealthReconciler(store, clients, queues, log.child({ c: 'health' }), Date.now, {
+    ...(props.failureThreshold !== undefined ? { failureThreshold: props.failureThreshold } : {}),
+  });
+  const gc = new GarbageCollector(store, clients, log.child({ c: 'gc' }));
+  const m = workerMetrics(props.metrics);
+
+  const maintenance = async (job: Job<MaintenanceJob>) => {
+    const d = job.data as MaintenanceJob | { kind: 'probe-all' };
+    switch (d.kind) {
+      case 'probe':
+        return health.probe(d.cluster);
+      case 'gc':
+        return gc.collect(d.cluster);
+      case 'probe-all':
+      case 'resync': {
+        const { items } = await store.list(MEMBER_CLUSTER_TYPE);
+        const kind = d.kind === 'resync' ? 'gc' : 'probe';
+        await queues.maintenance.addBulk(
+          items.map((c) => ({ name: kind, data: { kind, cluster: c.metadata.name }, opts: { jobId: `${kind}-${c.metadata.name}-${job.id}` } })),
+        );
+        return d.kind === 'resync' ? enqueueAllTemplates(store, queues, `-r${job.timestamp}`) : items.length;
+      }
+    }
+  };
+
+  const common = {
+    // BullMQ opens (and closes) its own blocking connections from these options.
+    connection: redisOptions(props.redisUrl, true) as ConnectionOptions,
+    prefix: props.queuePrefix ?? '{fgq}',
+    lockDuration: props.lockDurationMs ?? 30_000,
+    stalledInterval: props.stalledIntervalMs ?? 15_000,
+    maxStalledCount: 5,
+  };
+  const c = props.concurrency ?? {};
+  const workers = [
+    new Worker<PlacementJob>(QUEUE_NAMES.placement, instrument(m, QUEUE_NAMES.placement, (j) => placement.reconcile(j.data)), {
+      ...common,
+      concurrency: c.placement ?? 16,
+    }),
+    new Worker<PropagationJob>(QUEUE_NAMES.propagation, instrument(m, QUEUE_NAMES.propagation, (j) => propagation.reconcile(j.data)), {
+      ...common,
+      concurrency: c.propagation ?? 64,
+    }),
+    new Worker<MaintenanceJob>(QUEUE_NAMES.maintenance, instrument(m, QUEUE_NAMES.maintenance, maintenance), {
+      ...common,
+      concurrency: c.maintenance ?? 8,
+    }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  await queues.maintenance.upsertJobScheduler('probe-all', { every: props.probeIntervalMs ?? 10_000 }, { name: 'probe-all', data: { kind: 'probe-all' } as unknown as MaintenanceJob });
+  await queues.maintenance.upsertJobScheduler('resync', { every: props.resyncIntervalMs ?? 300_000 }, { name: 'resync', data: { kind: 'resync' } });
+
+  const dispatcher = new ChangeDispatcher(store, queues, feedConn, `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, log.child({ c: 'dispatch' }));
+  await dispatcher.start();
+  log.info({ pid: process.pid }, 'worker started');
+
+  return {
+    queues,
+    store,
+    async close() {
+      await dispatcher.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      storeConn.disconnect();
+      feedConn.disconnect();
+    },
+  };
+}
+
+interface WorkerMetrics {
+  readonly jobs: Counter<'queue' | 'outcome'>;
+  readonly duration: Histogram<'queue'>;
+}
+
+function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefined {
+  if (!registry) return undefined;
+  return {
+    jobs: new Counter({ name: 'fedgate_jobs_total', help: 'Jobs processed by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] }),
+    duration: new Histogram({
+      name: 'fedgate_job_duration_seconds',
+      help: 'Time to process one job',
+      labelNames: ['queue'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Wraps a processor with metrics, and marks errors that no retry can fix as unrecoverable. */
+function instrument<T, R>(m: WorkerMetrics | undefined, queue: string, fn: (job: Job<T>) => Promise<R>): Processor<T, R> {
+  return async (job) => {
+    const end = m?.duration.startTimer({ queue });
+    try {
+      const r = await fn(job);
+      m?.jobs.inc({ queue, outcome: 'completed' });
+      return r;
+    } catch (err) {
+      m?.jobs.inc({ queue, outcome: 'failed' });
+      const permanent = (isProviderError(err) || isFedgateError(err)) && !err.retryable;
+      if (permanent) throw new UnrecoverableError((err as Error).message);
+      throw err;
+    } finally {
+      end?.();
+    }
+  };
+}

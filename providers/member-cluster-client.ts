@@ -1,0 +1,66 @@
+/** A Kubernetes-shaped object as sent to or read from a member cluster. */
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+/** Identifies one object in a member cluster. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** One node as the cluster reports it (raw Kubernetes quantities). */
+export interface NodeReport {
+  readonly name: string;
+  readonly ready: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly allocatable: Readonly<Record<string, string>>;
+}
+
+/** What a health probe saw. */
+export interface ClusterProbe {
+  readonly kubernetesVersion: string;
+  readonly nodes: readonly NodeReport[];
+  /** For every scheduled pod that holds capacity (not Succeeded/Failed): its containers' requests, raw quantities. */
+  readonly podRequests: readonly (readonly Readonly<Record<string, string>>[])[];
+}
+
+/** What a workload reports back. */
+export interface WorkloadStatus {
+  readonly exists: boolean;
+  readonly generation?: number;
+  readonly observedGeneration?: number;
+  readonly replicas?: number;
+  readonly readyReplicas?: number;
+  readonly availableReplicas?: number;
+  /** Labels and annotations as they stand in the member cluster. */
+  readonly object?: ManifestObject;
+}
+
+/**
+ * How the control plane talks to one member cluster's Kubernetes API. The Kubernetes adapter
+ * implements it with @kubernetes/client-node; every error it throws is a ProviderError.
+ */
+export interface MemberClusterClient {
+  /** Reads version, nodes and requested capacity. */
+  probe(): Promise<ClusterProbe>;
+  /** Server-side applies the objects (creating namespaces they need) with the given field manager. */
+  apply(objects: readonly ManifestObject[], opts: { fieldManager: string; dryRun?: boolean }): Promise<ManifestObject[]>;
+  /** Reads an object's status; `exists: false` when absent. */
+  readStatus(ref: ObjectRef): Promise<WorkloadStatus>;
+  /** Lists objects of one type that carry all the given labels. */
+  listByLabels(apiVersion: string, kind: string, labels: Readonly<Record<string, string>>): Promise<ManifestObject[]>;
+  /** Deletes an object; false when it was already gone. */
+  delete(ref: ObjectRef): Promise<boolean>;
+}
