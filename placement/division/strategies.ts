@@ -1,0 +1,160 @@
+/**
+ * Replica division strategies. Each one says which feasible clusters are candidates and in what
+ * preference order, whether selection stops once capacity covers the replicas (aggregation), and
+ * how replicas are divided over the selected clusters within per-cluster [min, max] bounds:
+ *
+ * | strategy            | candidates, best first                  | stops early | division                       |
+ * |---------------------|-----------------------------------------|-------------|--------------------------------|
+ * | Duplicated          | all feasible, by score                  | no          | every cluster gets all         |
+ * | StaticWeights       | feasible with weight > 0, by score      | no          | Webster by static weight       |
+ * | AvailableCapacity   | feasible with room, by score            | no          | Webster by capacity (replicas) |
+ * | ...Aggregated       | feasible with room, by capacity desc    | yes         | greedy fill (fewest clusters)  |
+ * | CostOptimized       | feasible with room, by $/replica asc    | yes         | greedy fill (cheapest first)   |
+ *
+ * Ties in every order: higher total score, then cluster name ascending.
+ */
+import type { ClusterEntry } from '../fleet/snapshot.js';
+import type { DecisionContext } from '../framework/types.js';
+import { greedyFill } from './greedy.js';
+import { websterApportion } from './webster.js';
+
+/** Names of the division algorithms, as shown in explanations. */
+export type DivisionAlgorithm =
+  | 'Duplicated'
+  | 'StaticWeights'
+  | 'AvailableCapacity'
+  | 'AvailableCapacityAggregated'
+  | 'CostOptimized';
+
+/** Per-decision facts about a feasible cluster the strategies rank by. */
+export interface RankedCluster {
+  entry: ClusterEntry;
+  total: number;
+  /** Replicas of this template the cluster can run (Infinity when unknown). */
+  capacity: number;
+  /** USD per replica per month; undefined when unknown. */
+  unitCost: number | undefined;
+}
+
+/** A division strategy (see table above). */
+export interface DivisionStrategy {
+  readonly algorithm: DivisionAlgorithm;
+  readonly aggregate: boolean;
+  /** Candidates in preference order, plus notes for the explanation. */
+  candidates(
+    ctx: DecisionContext,
+    feasible: readonly RankedCluster[],
+  ): { ordered: RankedCluster[]; notes: string[] };
+  /** Replicas per selected cluster within [min, max]; undefined when impossible. */
+  divide(
+    total: number,
+    selected: readonly RankedCluster[],
+    min: readonly number[],
+    max: readonly number[],
+  ): number[] | undefined;
+}
+
+function byScore(a: RankedCluster, b: RankedCluster): number {
+  return b.total - a.total || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0);
+}
+
+/** The static weight of a cluster: the highest weight among the rules that match it (0 if none). */
+export function staticWeight(ctx: DecisionContext, c: ClusterEntry): number {
+  const rules = ctx.policy.weights;
+  if (rules.length === 0) return 1;
+  let w = 0;
+  for (const r of rules) if (r.weight > w && r.term.check(c) === undefined) w = r.weight;
+  return w;
+}
+
+const duplicated: DivisionStrategy = {
+  algorithm: 'Duplicated',
+  aggregate: false,
+  candidates: (_ctx, feasible) => ({ ordered: [...feasible].sort(byScore), notes: [] }),
+  divide: (total, selected) => selected.map(() => total),
+};
+
+function staticWeights(ctx: DecisionContext): DivisionStrategy {
+  const weight = new Map<string, number>();
+  return {
+    algorithm: 'StaticWeights',
+    aggregate: false,
+    candidates(_ctx, feasible) {
+      const ordered: RankedCluster[] = [];
+      for (const r of feasible) {
+        const w = staticWeight(ctx, r.entry);
+        weight.set(r.entry.name, w);
+        if (w > 0) ordered.push(r);
+      }
+      const notes = ctx.policy.weights.length === 0 ? ['no staticWeights given: equal weights'] : [];
+      return { ordered: ordered.sort(byScore), notes };
+    },
+    divide: (total, selected, min, max) =>
+      websterApportion(
+        total,
+        selected.map((r, i) => ({ weight: weight.get(r.entry.name) ?? 0, min: min[i], max: max[i] })),
+      ),
+  };
+}
+
+const availableCapacity: DivisionStrategy = {
+  algorithm: 'AvailableCapacity',
+  aggregate: false,
+  candidates(_ctx, feasible) {
+    const known = feasible.filter((r) => Number.isFinite(r.capacity) && r.capacity > 0);
+    if (known.length === 0) {
+      return {
+        ordered: feasible.filter((r) => r.capacity > 0).sort(byScore),
+        notes: ['no cluster reports capacity: equal weights'],
+      };
+    }
+    const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length;
+    const notes = unknown > 0 ? [`${unknown} cluster(s) without capacity data left out`] : [];
+    return { ordered: known.sort(byScore), notes };
+  },
+  divide: (total, selected, min, max) =>
+    websterApportion(
+      total,
+      selected.map((r, i) => ({
+        weight: Number.isFinite(r.capacity) ? r.capacity : 1,
+        min: min[i],
+        max: max[i],
+      })),
+    ),
+};
+
+const aggregated: DivisionStrategy = {
+  algorithm: 'AvailableCapacityAggregated',
+  aggregate: true,
+  candidates: (_ctx, feasible) => ({
+    ordered: feasible.filter((r) => r.capacity > 0).sort((a, b) => b.capacity - a.capacity || byScore(a, b)),
+    notes: [],
+  }),
+  divide: (total, _selected, min, max) => greedyFill(total, min, max),
+};
+
+const costOptimized: DivisionStrategy = {
+  algorithm: 'CostOptimized',
+  aggregate: true,
+  candidates(_ctx, feasible) {
+    const cost = (r: RankedCluster): number => r.unitCost ?? Number.POSITIVE_INFINITY;
+    const ordered = feasible.filter((r) => r.capacity > 0).sort((a, b) => cost(a) - cost(b) || byScore(a, b));
+    const unpriced = ordered.filter((r) => r.unitCost === undefined).length;
+    return { ordered, notes: unpriced > 0 ? [`${unpriced} cluster(s) without a price ranked last`] : [] };
+  },
+  divide: (total, _selected, min, max) => greedyFill(total, min, max),
+};
+
+/** The strategy a policy asks for. Divided without replicas (a ConfigMap…) behaves as Duplicated. */
+export function strategyFor(ctx: DecisionContext): DivisionStrategy {
+  const rs = ctx.policy.spec.replicaScheduling;
+  if (rs === undefined || rs.type === 'Duplicated' || ctx.template.replicas === undefined) return duplicated;
+  switch (rs.division ?? 'StaticWeights') {
+    case 'StaticWeights':
+      return staticWeights(ctx);
+    case 'AvailableCapacity':
+      return rs.preference === 'Aggregated' ? aggregated : availableCapacity;
+    case 'CostOptimized':
+      return costOptimized;
+  }
+}

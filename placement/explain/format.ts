@@ -1,0 +1,75 @@
+/**
+ * Human text for an explanation (`fedgate explain`), and the per-cluster view of the structured
+ * form. The CLI may render the structured form itself; this is the reference rendering.
+ */
+import type { ClusterExplanation, Explanation } from './types.js';
+
+/** One cluster's part of an explanation. */
+export function explainCluster(e: Explanation, name: string): ClusterExplanation {
+  const f = e.feasible.find((c) => c.name === name);
+  if (f !== undefined) return { feasible: true, ...f };
+  const g = e.rejected.find((r) => r.clusters.includes(name));
+  if (g !== undefined) return { name, feasible: false, plugin: g.plugin, reason: g.reason };
+  return {
+    name,
+    feasible: false,
+    plugin: 'NotEvaluated',
+    reason: 'not in the fleet, or no policy was evaluated',
+  };
+}
+
+function scoreText(scores: Record<string, number>): string {
+  return Object.entries(scores)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/** Renders an explanation as indented text. */
+export function formatExplanation(e: Explanation): string {
+  const t = e.template;
+  const lines: string[] = [
+    `${t.kind} ${t.namespace}/${t.name}${t.replicas !== undefined ? ` (${t.replicas} replicas)` : ''}, fleet ${e.fleetVersion}`,
+  ];
+  if (e.policy !== undefined) {
+    lines.push(`policy: ${e.policy.winner} (${e.policy.reason})`);
+    for (const c of e.policy.candidates)
+      lines.push(`  #${c.rank} ${c.name} priority=${c.priority} specificity=${c.specificity}`);
+  }
+  for (const term of e.affinityTerms) {
+    lines.push(
+      `affinity term ${term.index} ${term.name}: ${term.outcome}${term.reason !== undefined ? ` — ${term.reason}` : ''}`,
+    );
+  }
+  if (e.division !== undefined) {
+    lines.push(
+      `division: ${e.division.algorithm}${e.division.notes.length > 0 ? ` (${e.division.notes.join('; ')})` : ''}`,
+    );
+  }
+  if (e.scorePlugins.length > 0)
+    lines.push(`scores: ${e.scorePlugins.map((p) => `${p.name}×${p.weight}`).join(', ')}`);
+  for (const s of e.spread) {
+    lines.push(
+      `spread by ${s.spreadByField}: min ${s.minGroups}${s.maxGroups !== undefined ? ` max ${s.maxGroups}` : ''}, ${s.feasibleGroups} feasible, selected [${s.selectedGroups.join(', ')}]`,
+    );
+  }
+  lines.push(`feasible (${e.feasible.length}):`);
+  for (const c of e.feasible) {
+    const placed = c.selected
+      ? ` → ${c.replicas ?? 'copy'}${c.costPerMonth !== undefined ? ` ($${c.costPerMonth}/mo)` : ''}`
+      : '';
+    lines.push(
+      `  ${c.name} total=${c.total} ${scoreText(c.scores)}${placed}${c.note !== undefined ? ` (${c.note})` : ''}`,
+    );
+  }
+  const rejected = e.rejected.reduce((n, g) => n + g.clusters.length, 0);
+  lines.push(`rejected (${rejected}):`);
+  for (const g of e.rejected) {
+    const shown = g.clusters.slice(0, 8).join(', ');
+    const more = g.clusters.length > 8 ? ` … +${g.clusters.length - 8}` : '';
+    lines.push(`  ${g.plugin}: ${g.reason} — ${shown}${more}`);
+  }
+  if (e.stability !== undefined) lines.push(`stability: ${e.stability.decision} (${e.stability.reason})`);
+  if (e.costPerMonth !== undefined) lines.push(`estimated cost: $${e.costPerMonth}/month`);
+  for (const m of e.messages) lines.push(`note: ${m}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * fedgate placement engine — public API. Pure functions, no I/O: the control plane, `simulate`,
+ * `explain` and the tests all run this same code. See placement/README.md.
+ */
+export { type ClusterChange, type DiffContext, diffPlacements, type PlacementDiff } from './diff.js';
+export { buildExplanation, emptyExplanation } from './explain/build.js';
+export { explainCluster, formatExplanation } from './explain/format.js';
+export type {
+  AffinityTermOutcome,
+  ClusterExplanation,
+  Explanation,
+  FeasibleCluster,
+  PolicyCandidate,
+  RejectedGroup,
+  SpreadOutcome,
+  StabilityOutcome,
+} from './explain/types.js';
+export {
+  buildFleetSnapshot,
+  type ClusterEntry,
+  type FleetSnapshot,
+  type FleetSnapshotOptions,
+  isFleetSnapshot,
+  JURISDICTION_LABEL,
+  replicaCapacity,
+  taintToString,
+} from './fleet/snapshot.js';
+export {
+  createRegistry,
+  defineScorePlugin,
+  type Registry,
+  selectPlugins,
+  withPlugin,
+} from './framework/registry.js';
+export type {
+  DecisionContext,
+  FilterPlugin,
+  FilterVerdict,
+  Rejection,
+  ScorePlugin,
+} from './framework/types.js';
+export type { CostModel, CostOverrides, GeoPoint, Provider, RegionRef } from './model-types.js';
+export { formatImage, type ImageRef, parseImage, rewriteImage } from './overrides/image.js';
+export { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from './overrides/json-patch.js';
+export { matchingOverrides, renderForCluster } from './overrides/render.js';
+export { defaultRegistry } from './plugins/index.js';
+export { noExecuteVerdict, tolerates } from './plugins/taint-toleration.js';
+export {
+  type CompiledPolicy,
+  compilePolicy,
+  compilePolicyCached,
+  DEFAULT_FAILOVER_SECONDS,
+  DEFAULT_MIN_SCORE_GAIN,
+  NOT_READY_TAINT,
+  UNREACHABLE_TAINT,
+} from './policy/compile.js';
+export { type PolicySelection, selectPolicy } from './policy/precedence.js';
+export {
+  type ClusterSelectorTerm,
+  type LabelSelector,
+  type OverrideRule,
+  type PlacementPolicySpec,
+  type PlacementPolicySpecInput,
+  placementPolicySpecSchema,
+  type ResourceSelector,
+  type SpreadConstraint,
+  type Toleration,
+} from './policy/schema.js';
+export { compileLabelSelector } from './policy/selectors.js';
+export { fleetSnapshotOf, type ScheduleOptions, schedule } from './schedule/schedule.js';
+export {
+  type DependencyPlacement,
+  type PlacedWorkload,
+  placeDependencies,
+  referencedDependencies,
+} from './template/dependencies.js';
+export { DATA_BEARING_ANNOTATION, templateInfoFromManifest } from './template/info.js';
+export { cpuMillis, memoryBytes, parseQuantity, QuantityError } from './template/quantity.js';
+export type {
+  ClusterSnapshot,
+  Eviction,
+  KubeObject,
+  ObjectRef,
+  PolicyInfo,
+  PreviousPlacement,
+  ResourceAmounts,
+  ScheduleInput,
+  ScheduleResult,
+  Taint,
+  TargetCluster,
+  TemplateInfo,
+  UnschedulableReason,
+} from './types.js';

@@ -1,0 +1,88 @@
+/**
+ * One scheduling attempt for one (policy, affinity term): filter → score → rank → place, with the
+ * stability choice between the incremental and the fresh placement. Returns everything the
+ * explanation needs, whether it succeeded or not.
+ */
+import { type DivisionStrategy, type RankedCluster, strategyFor } from '../division/strategies.js';
+import { replicaCapacity } from '../fleet/snapshot.js';
+import type { Registry } from '../framework/registry.js';
+import { runFilters, runScores } from '../framework/run.js';
+import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/types.js';
+import type { UnschedulableReason } from '../types.js';
+import { type Placement, type PlaceResult, place } from './place.js';
+import { chooseStable, type StabilityChoice } from './stability.js';
+import { unitMonthlyCost } from './unit-cost.js';
+
+/** Everything one attempt produced. */
+export interface Attempt {
+  ctx: DecisionContext;
+  filter: FilterOutcome;
+  score: ScoreOutcome | undefined;
+  ranked: RankedCluster[];
+  strategy: DivisionStrategy | undefined;
+  notes: string[];
+  outcome:
+    | { ok: true; placement: Placement; groups: string[][]; stability: StabilityChoice }
+    | { ok: false; reason: UnschedulableReason; message: string };
+}
+
+function noFitMessage(
+  filter: FilterOutcome,
+  fleetSize: number,
+): { reason: UnschedulableReason; message: string } {
+  const counts = new Map<string, number>();
+  for (const r of filter.rejections)
+    if (r !== undefined) counts.set(r.plugin, (counts.get(r.plugin) ?? 0) + 1);
+  const parts = [...counts].map(([plugin, n]) => `${n} rejected by ${plugin}`);
+  const reason: UnschedulableReason = counts.has('Residency') ? 'ResidencyUnsatisfiable' : 'NoClusterFits';
+  return { reason, message: `0/${fleetSize} clusters fit${parts.length > 0 ? `: ${parts.join(', ')}` : ''}` };
+}
+
+/** Runs one attempt with the given plugins. */
+export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
+  const filter = runFilters(ctx, registry.filters);
+  const base = { ctx, filter, score: undefined, ranked: [], strategy: undefined, notes: [] };
+  if (filter.feasible.length === 0)
+    return { ...base, outcome: { ok: false, ...noFitMessage(filter, ctx.fleet.clusters.length) } };
+
+  const score = runScores(ctx, registry.scores, filter.feasible);
+  const requests = ctx.template.podRequests;
+  const ranked: RankedCluster[] = filter.feasible.map((entry, i) => ({
+    entry,
+    total: score.total[i]!,
+    capacity: replicaCapacity(entry.available, requests) + (ctx.previous.get(entry.name) ?? 0),
+    unitCost: unitMonthlyCost(ctx, entry),
+  }));
+  const strategy = strategyFor(ctx);
+  const { ordered, notes } = strategy.candidates(ctx, ranked);
+  const withScores = { ...base, score, ranked, strategy, notes };
+  if (ordered.length === 0) {
+    const weighted = strategy.algorithm === 'StaticWeights';
+    return {
+      ...withScores,
+      outcome: weighted
+        ? { ok: false, reason: 'NoWeightedCluster', message: 'no feasible cluster has a static weight > 0' }
+        : {
+            ok: false,
+            reason: 'InsufficientCapacity',
+            message: 'no feasible cluster has room for a replica',
+          },
+    };
+  }
+
+  const objective = new Map(filter.feasible.map((c, i) => [c.name, score.objective[i]!]));
+  const fresh: PlaceResult = place(ctx, strategy, ordered);
+  const incremental: PlaceResult | undefined =
+    ctx.previous.size > 0 ? place(ctx, strategy, ordered, ctx.previous) : undefined;
+  const choice = chooseStable(ctx, fresh, incremental, objective);
+  if (!choice.result.ok) return { ...withScores, outcome: choice.result };
+  return {
+    ...withScores,
+    outcome: {
+      ok: true,
+      placement: choice.result.placement,
+      groups: choice.result.groups,
+      stability: choice.stability,
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * From ranked candidates to a placement: spread-constrained selection, then division within
+ * per-cluster bounds. Called twice per decision when there is a previous placement: once afresh
+ * and once incrementally (previous replicas kept as floors, or as ceilings when scaling down),
+ * so that stability can compare the two (see stability.ts).
+ */
+import type { DivisionStrategy, RankedCluster } from '../division/strategies.js';
+import type { DecisionContext } from '../framework/types.js';
+import { checkSpread, selectClusters } from '../spread/select.js';
+import type { UnschedulableReason } from '../types.js';
+
+/** A placement: cluster name → replicas (undefined for non-replicated objects), in preference order. */
+export type Placement = Map<string, number | undefined>;
+
+/** Result of one placement attempt. */
+export type PlaceResult =
+  | { ok: true; placement: Placement; seeds: Set<string>; groups: string[][] }
+  | { ok: false; reason: UnschedulableReason; message: string };
+
+function fail(reason: UnschedulableReason, message: string): PlaceResult {
+  return { ok: false, reason, message };
+}
+
+/** Places the template over `ordered` candidates; `previous` (name → replicas) makes it incremental. */
+export function place(
+  ctx: DecisionContext,
+  strategy: DivisionStrategy,
+  ordered: readonly RankedCluster[],
+  previous?: ReadonlyMap<string, number | undefined>,
+): PlaceResult {
+  const replicas = ctx.template.replicas;
+  const constraints = ctx.policy.spread;
+  const divided = strategy.algorithm !== 'Duplicated' && replicas !== undefined;
+  const survivors = previous === undefined ? [] : ordered.filter((r) => previous.has(r.entry.name));
+  const prevOf = (name: string): number => previous?.get(name) ?? 0;
+
+  if (!divided) {
+    const sel = selectClusters({
+      constraints,
+      candidates: ordered.map((r) => r.entry),
+      forced: survivors.map((r) => r.entry),
+    });
+    if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
+    const placement: Placement = new Map(sel.selected.map((c) => [c.name, replicas]));
+    return { ok: true, placement, seeds: sel.seeds, groups: sel.groups };
+  }
+
+  const total = replicas;
+  const prevSum = survivors.reduce((a, r) => a + prevOf(r.entry.name), 0);
+  // Scaling down keeps replicas only where they already are.
+  const scaleDown = previous !== undefined && total < prevSum;
+  const pool = scaleDown ? survivors : ordered;
+  const byName = new Map(pool.map((r) => [r.entry.name, r]));
+  const sel = selectClusters({
+    constraints,
+    candidates: pool.map((r) => r.entry),
+    forced: survivors.map((r) => r.entry),
+    enough: strategy.aggregate
+      ? { capacity: (c) => byName.get(c.name)?.capacity ?? 0, needed: total }
+      : undefined,
+    maxSeeds: total,
+  });
+  if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
+  let selected = sel.selected.map((c) => byName.get(c.name)!);
+  if (selected.length === 0 && pool[0] !== undefined) selected = [pool[0]];
+  const min = selected.map((r) =>
+    Math.max(sel.seeds.has(r.entry.name) ? 1 : 0, scaleDown ? 0 : prevOf(r.entry.name)),
+  );
+  const max = selected.map((r) => (scaleDown ? Math.min(r.capacity, prevOf(r.entry.name)) : r.capacity));
+  const counts = strategy.divide(total, selected, min, max);
+  if (counts === undefined) {
+    const capacity = max.reduce((a, b) => a + b, 0);
+    return capacity < total
+      ? fail('InsufficientCapacity', `selected clusters have room for ${capacity} of ${total} replicas`)
+      : fail(
+          'SpreadConstraintUnsatisfiable',
+          'replicas cannot be divided within the spread and capacity bounds',
+        );
+  }
+  const placement: Placement = new Map();
+  selected.forEach((r, i) => {
+    const n = counts[i]!;
+    if (n > 0 || total === 0) placement.set(r.entry.name, n);
+  });
+  const placed = selected.filter((r) => placement.has(r.entry.name)).map((r) => r.entry);
+  const violation = total > 0 ? checkSpread(constraints, placed) : undefined;
+  if (violation !== undefined) return fail('SpreadConstraintUnsatisfiable', violation);
+  return { ok: true, placement, seeds: sel.seeds, groups: sel.groups };
+}

@@ -1,0 +1,174 @@
+/**
+ * The scheduler's entry point: pick the winning policy, try its affinity terms in order (the first
+ * that schedules wins), and turn the attempt into a result with evictions and an explanation.
+ * Pure and deterministic: the same input gives the same output; time only comes from `now`.
+ */
+import { buildExplanation, type ExplanationHeader, emptyExplanation } from '../explain/build.js';
+import type { AffinityTermOutcome } from '../explain/types.js';
+import { buildFleetSnapshot, type FleetSnapshot, isFleetSnapshot } from '../fleet/snapshot.js';
+import type { Registry } from '../framework/registry.js';
+import type { DecisionContext } from '../framework/types.js';
+import { type CostModel, defaultCostModel } from '../model-types.js';
+import { defaultRegistry } from '../plugins/index.js';
+import { type CompiledPolicy, compilePolicyCached } from '../policy/compile.js';
+import { selectPolicy } from '../policy/precedence.js';
+import type { ClusterSnapshot, Eviction, ScheduleInput, ScheduleResult, TargetCluster } from '../types.js';
+import { type Attempt, attempt } from './decide.js';
+import type { Placement } from './place.js';
+
+/** Options of schedule(). */
+export interface ScheduleOptions {
+  /** Cost/latency model used when `fleet` is a plain list (a FleetSnapshot carries its own). */
+  model?: CostModel;
+  /** Plugins to run; defaults to the built-in registry. */
+  registry?: Registry;
+}
+
+const snapshots = new WeakMap<readonly ClusterSnapshot[], FleetSnapshot>();
+
+/** The snapshot of a fleet list, built once per list object and model. */
+export function fleetSnapshotOf(
+  fleet: readonly ClusterSnapshot[] | FleetSnapshot,
+  model: CostModel = defaultCostModel,
+): FleetSnapshot {
+  if (isFleetSnapshot(fleet)) return fleet;
+  const hit = snapshots.get(fleet);
+  if (hit !== undefined && hit.model === model) return hit;
+  const snap = buildFleetSnapshot(fleet, { model });
+  snapshots.set(fleet, snap);
+  return snap;
+}
+
+function previousMap(input: ScheduleInput, policy: CompiledPolicy): Map<string, number | undefined> {
+  const p = input.previous;
+  // A policy change reschedules from scratch: the old placement obeyed other rules.
+  if (p === undefined || (p.policy !== undefined && p.policy !== policy.name)) return new Map();
+  return new Map(p.clusters.map((c) => [c.name, c.replicas]));
+}
+
+function makeContext(
+  input: ScheduleInput,
+  fleet: FleetSnapshot,
+  policy: CompiledPolicy,
+  termIndex: number,
+  previous: Map<string, number | undefined>,
+  requeue: { at: number },
+): DecisionContext {
+  return {
+    fleet,
+    policy,
+    term: policy.terms[termIndex]!,
+    template: input.template,
+    model: fleet.model,
+    now: input.now,
+    previous,
+    requeueAt(t) {
+      if (t < requeue.at) requeue.at = t;
+    },
+  };
+}
+
+function evictionsOf(
+  a: Attempt,
+  placement: Placement,
+  input: ScheduleInput,
+  policy: CompiledPolicy,
+): Eviction[] {
+  const out: Eviction[] = [];
+  const f = policy.failover;
+  for (const prev of input.previous?.clusters ?? []) {
+    if (placement.has(prev.name)) continue;
+    const entry = a.ctx.fleet.byName.get(prev.name);
+    const rejection = entry !== undefined ? a.filter.rejections[entry.index] : undefined;
+    const reason =
+      entry === undefined
+        ? 'cluster left the fleet'
+        : rejection !== undefined
+          ? `${rejection.plugin}: ${rejection.reason}`
+          : a.outcome.ok && a.outcome.stability.decision === 'Moved'
+            ? `moved: ${a.outcome.stability.reason}`
+            : 'no longer selected';
+    out.push({
+      cluster: prev.name,
+      reason,
+      purgeMode: f.purgeMode,
+      ...(f.purgeMode === 'Graciously' ? { gracePeriodSeconds: f.gracePeriodSeconds } : {}),
+    });
+  }
+  return out.sort((x, y) => (x.cluster < y.cluster ? -1 : 1));
+}
+
+/** Schedules one template (see placement/README.md for the algorithm). */
+export function schedule(input: ScheduleInput, options: ScheduleOptions = {}): ScheduleResult {
+  const registry = options.registry ?? defaultRegistry;
+  const fleet = fleetSnapshotOf(input.fleet, options.model ?? defaultCostModel);
+  const selection = selectPolicy(input.policies.map(compilePolicyCached), input.template);
+  const header: ExplanationHeader = {
+    template: input.template,
+    fleetVersion: fleet.version,
+    filterPlugins: registry.filters.map((p) => p.name),
+  };
+  const winner = selection.winner?.policy;
+  if (winner === undefined) {
+    return { status: 'NoMatchingPolicy', explanation: emptyExplanation(header, [selection.reason]) };
+  }
+  header.policy = { winner: winner.name, reason: selection.reason, candidates: selection.candidates };
+  const previous = previousMap(input, winner);
+  const terms: AffinityTermOutcome[] = winner.terms.map((t) => ({
+    index: t.index,
+    name: t.label,
+    outcome: 'NotTried',
+  }));
+  const failures: string[] = [];
+  let last: Attempt | undefined;
+  let requeue = { at: Number.POSITIVE_INFINITY };
+  for (const t of winner.terms) {
+    requeue = { at: Number.POSITIVE_INFINITY };
+    try {
+      last = attempt(makeContext(input, fleet, winner, t.index, previous, requeue), registry);
+    } catch (err) {
+      const message = `policy ${winner.name} cannot be evaluated: ${err instanceof Error ? err.message : String(err)}`;
+      return {
+        status: 'Unschedulable',
+        policy: winner.name,
+        reason: 'InvalidPolicy',
+        message,
+        explanation: emptyExplanation(header, [message]),
+      };
+    }
+    const o = last.outcome;
+    terms[t.index] = {
+      index: t.index,
+      name: t.label,
+      outcome: o.ok ? 'Used' : 'Failed',
+      ...(o.ok ? {} : { reason: `${o.reason}: ${o.message}` }),
+    };
+    if (o.ok) break;
+    failures.push(`${t.label}: ${o.message}`);
+  }
+  const a = last!;
+  if (!a.outcome.ok) {
+    const message =
+      failures.length > 1 ? `no affinity term schedules (${failures.join('; ')})` : a.outcome.message;
+    return {
+      status: 'Unschedulable',
+      policy: winner.name,
+      reason: a.outcome.reason,
+      message,
+      explanation: buildExplanation(header, terms, a, [message]),
+    };
+  }
+  const placement = a.outcome.placement;
+  const clusters: TargetCluster[] = [...placement]
+    .map(([name, replicas]) => (replicas === undefined ? { name } : { name, replicas }))
+    .sort((x, y) => (x.name < y.name ? -1 : 1));
+  const explanation = buildExplanation(header, terms, a, []);
+  return {
+    status: 'Scheduled',
+    policy: winner.name,
+    clusters,
+    evictions: evictionsOf(a, placement, input, winner),
+    ...(Number.isFinite(requeue.at) ? { requeueAt: requeue.at } : {}),
+    explanation,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Cluster selection under spread constraints (Karmada's spreadconstraint/, made explicit).
+ *
+ * Given candidates in preference order, pick a set S such that for every constraint
+ * minGroups ≤ |groups(S)| ≤ maxGroups:
+ *   0. forced clusters (the surviving previous placement) go in first; if they already exceed a
+ *      maxGroups the selection fails (the caller then schedules afresh);
+ *   1. coverage: while some constraint has too few groups, add the candidate that brings a new
+ *      group to the most deficient constraints without exceeding any maxGroups (ties: preference
+ *      order). These clusters are "seeds": each must receive at least one replica;
+ *   2. fill: add the remaining candidates in preference order while no maxGroups is exceeded and
+ *      the caller's `enough` condition is not met (Duplicated and Spread take all; Aggregated and
+ *      CostOptimized stop once capacity covers the replicas).
+ */
+import type { ClusterEntry } from '../fleet/snapshot.js';
+import type { SpreadConstraint } from '../policy/schema.js';
+
+/** The group a cluster belongs to for one spread field. */
+export function groupKey(c: ClusterEntry, field: SpreadConstraint['spreadByField']): string {
+  switch (field) {
+    case 'provider':
+      return c.provider;
+    case 'region':
+      return c.regionKey;
+    case 'zone':
+      return c.zoneKey ?? `${c.regionKey}:?`;
+    case 'cluster':
+      return c.name;
+  }
+}
+
+/** What the selection produced. */
+export type SelectionResult =
+  | { ok: true; selected: ClusterEntry[]; seeds: Set<string>; groups: string[][] }
+  | { ok: false; message: string };
+
+/** Options of selectClusters. */
+export interface SelectOptions {
+  constraints: readonly SpreadConstraint[];
+  /** Candidates, best first. */
+  candidates: readonly ClusterEntry[];
+  /** Clusters that must be in S (a subset of candidates). */
+  forced?: readonly ClusterEntry[];
+  /** Stop filling once the selected capacity covers `needed`; undefined: take every admissible candidate. */
+  enough?: { capacity: (c: ClusterEntry) => number; needed: number };
+  /** Upper bound on seeds (Divided: the replica count, since each seed needs a replica). */
+  maxSeeds?: number;
+}
+
+/** Selects clusters under spread constraints (see file comment). */
+export function selectClusters(opts: SelectOptions): SelectionResult {
+  const { constraints, candidates } = opts;
+  const counts = constraints.map(() => new Map<string, number>());
+  const selected: ClusterEntry[] = [];
+  const inSet = new Set<string>();
+  const seeds = new Set<string>();
+  const keysOf = (c: ClusterEntry): string[] => constraints.map((k) => groupKey(c, k.spreadByField));
+  const admissible = (keys: string[]): boolean =>
+    constraints.every((k, i) => {
+      const max = k.maxGroups;
+      return max === undefined || counts[i]!.has(keys[i]!) || counts[i]!.size < max;
+    });
+  let capacity = 0;
+  const add = (c: ClusterEntry, keys: string[]): void => {
+    selected.push(c);
+    if (opts.enough !== undefined) capacity += opts.enough.capacity(c);
+    inSet.add(c.name);
+    keys.forEach((key, i) => {
+      counts[i]!.set(key, (counts[i]!.get(key) ?? 0) + 1);
+    });
+  };
+
+  for (const c of opts.forced ?? []) {
+    const keys = keysOf(c);
+    if (!admissible(keys)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
+    add(c, keys);
+  }
+
+  // Phase 1: coverage.
+  for (;;) {
+    const deficient = constraints.map((k, i) => counts[i]!.size < k.minGroups);
+    if (!deficient.includes(true)) break;
+    let best: ClusterEntry | undefined;
+    let bestKeys: string[] = [];
+    let bestHelps = 0;
+    for (const c of candidates) {
+      if (inSet.has(c.name)) continue;
+      const keys = keysOf(c);
+      let helps = 0;
+      keys.forEach((key, i) => {
+        if (deficient[i] && !counts[i]!.has(key)) helps++;
+      });
+      if (helps > bestHelps && admissible(keys)) {
+        best = c;
+        bestKeys = keys;
+        bestHelps = helps;
+      }
+    }
+    if (best === undefined) return { ok: false, message: coverageFailure(constraints, candidates, counts) };
+    add(best, bestKeys);
+    seeds.add(best.name);
+    if (opts.maxSeeds !== undefined && seeds.size > opts.maxSeeds) {
+      return {
+        ok: false,
+        message: `${opts.maxSeeds} replicas cannot cover every spread constraint's minGroups`,
+      };
+    }
+  }
+
+  // Phase 2: fill.
+  const needed = opts.enough?.needed ?? Number.POSITIVE_INFINITY;
+  const unconstrained = constraints.length === 0;
+  for (const c of candidates) {
+    if (capacity >= needed) break;
+    if (inSet.has(c.name)) continue;
+    if (unconstrained) {
+      add(c, []);
+      continue;
+    }
+    const keys = keysOf(c);
+    if (admissible(keys)) add(c, keys);
+  }
+  return { ok: true, selected, seeds, groups: counts.map((m) => [...m.keys()].sort()) };
+}
+
+function coverageFailure(
+  constraints: readonly SpreadConstraint[],
+  candidates: readonly ClusterEntry[],
+  counts: readonly Map<string, number>[],
+): string {
+  const parts: string[] = [];
+  constraints.forEach((k, i) => {
+    if (counts[i]!.size >= k.minGroups) return;
+    const available = new Set(candidates.map((c) => groupKey(c, k.spreadByField))).size;
+    parts.push(
+      `spreadByField ${k.spreadByField} needs minGroups ${k.minGroups}, ${available} feasible group(s)`,
+    );
+  });
+  return parts.length > 0
+    ? parts.join('; ')
+    : 'spread constraints conflict (maxGroups of one blocks minGroups of another)';
+}
+
+/** Whether a final placement satisfies every spread constraint. */
+export function checkSpread(
+  constraints: readonly SpreadConstraint[],
+  placed: readonly ClusterEntry[],
+): string | undefined {
+  for (const k of constraints) {
+    const groups = new Set(placed.map((c) => groupKey(c, k.spreadByField))).size;
+    if (groups < k.minGroups)
+      return `spreadByField ${k.spreadByField}: ${groups} group(s) < minGroups ${k.minGroups}`;
+    if (k.maxGroups !== undefined && groups > k.maxGroups) {
+      return `spreadByField ${k.spreadByField}: ${groups} group(s) > maxGroups ${k.maxGroups}`;
+    }
+  }
+  return undefined;
+}
