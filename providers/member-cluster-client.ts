@@ -56,11 +56,18 @@ export interface MemberClusterClient {
   /** Reads version, nodes and requested capacity. */
   probe(): Promise<ClusterProbe>;
   /** Server-side applies the objects (creating namespaces they need) with the given field manager. */
-  apply(objects: readonly ManifestObject[], opts: { fieldManager: string; dryRun?: boolean }): Promise<ManifestObject[]>;
+  apply(
+    objects: readonly ManifestObject[],
+    opts: { fieldManager: string; dryRun?: boolean },
+  ): Promise<ManifestObject[]>;
   /** Reads an object's status; `exists: false` when absent. */
   readStatus(ref: ObjectRef): Promise<WorkloadStatus>;
   /** Lists objects of one type that carry all the given labels. */
-  listByLabels(apiVersion: string, kind: string, labels: Readonly<Record<string, string>>): Promise<ManifestObject[]>;
+  listByLabels(
+    apiVersion: string,
+    kind: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<ManifestObject[]>;
   /** Deletes an object; false when it was already gone. */
   delete(ref: ObjectRef): Promise<boolean>;
 }

@@ -9,7 +9,12 @@ export type ProviderErrorCode =
   | 'Unavailable'
   | 'Internal';
 
-const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set(['Conflict', 'Throttled', 'Unavailable', 'Internal']);
+const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set([
+  'Conflict',
+  'Throttled',
+  'Unavailable',
+  'Internal',
+]);
 
 /**
  * An SDK error translated at the adapter boundary: a stable code, whether retrying can help, how

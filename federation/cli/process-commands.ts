@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import closeWithGrace from 'close-with-grace';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Command } from 'commander';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startApi } from '../runtime/api-process.js';
 import { kubernetesClientFactory } from '../runtime/kube-client-factory.js';
 import { createLogger } from '../runtime/logger.js';
@@ -28,22 +28,39 @@ export function registerProcessCommands(program: Command): void {
       if (!token) throw new Error('no API token: give --token-file or set FEDGATE_TOKEN');
       const metrics = new Registry();
       collectDefaultMetrics({ register: metrics });
-      const api = await startApi({ redisUrl: requireRedisUrl(), storePrefix: o.storePrefix, token, host: o.host, port: Number(o.port), log, metrics });
+      const api = await startApi({
+        redisUrl: requireRedisUrl(),
+        storePrefix: o.storePrefix,
+        token,
+        host: o.host,
+        port: Number(o.port),
+        log,
+        metrics,
+      });
       log.info({ url: api.url }, 'API listening');
       closeWithGrace({ delay: 10_000 }, async () => api.close());
     });
 
   program
     .command('worker')
-    .description('run the reconcilers (placement, propagation, health, resync) against the Redis in REDIS_URL')
-    .option('--kubeconfig <file>', 'kubeconfig with the member clusters\' contexts (else KUBECONFIG or ~/.kube/config)')
+    .description(
+      'run the reconcilers (placement, propagation, health, resync) against the Redis in REDIS_URL',
+    )
+    .option(
+      '--kubeconfig <file>',
+      "kubeconfig with the member clusters' contexts (else KUBECONFIG or ~/.kube/config)",
+    )
     .option('--store-prefix <prefix>', 'Redis key prefix of the store', 'fg')
     .option('--queue-prefix <prefix>', 'BullMQ key prefix', '{fgq}')
     .option('--placement-concurrency <n>', 'placement jobs at once', '16')
     .option('--propagation-concurrency <n>', 'propagation jobs at once', '64')
     .option('--probe-interval <ms>', 'member-cluster health probe interval', '10000')
     .option('--resync-interval <ms>', 'full resync interval', '300000')
-    .option('--lock-duration <ms>', 'job lock duration (a dead worker\'s jobs are taken over after it)', '30000')
+    .option(
+      '--lock-duration <ms>',
+      "job lock duration (a dead worker's jobs are taken over after it)",
+      '30000',
+    )
     .option('--stalled-interval <ms>', 'how often stalled jobs are looked for', '15000')
     .action(async (o: Record<string, string>) => {
       keepSdksOffTheNetwork();
@@ -55,7 +72,10 @@ export function registerProcessCommands(program: Command): void {
         queuePrefix: o.queuePrefix!,
         clientFactory: kubernetesClientFactory(kubeconfig ? { kubeconfigPath: kubeconfig } : {}),
         log,
-        concurrency: { placement: positive(o.placementConcurrency!, 'placement-concurrency'), propagation: positive(o.propagationConcurrency!, 'propagation-concurrency') },
+        concurrency: {
+          placement: positive(o.placementConcurrency!, 'placement-concurrency'),
+          propagation: positive(o.propagationConcurrency!, 'propagation-concurrency'),
+        },
         probeIntervalMs: positive(o.probeInterval!, 'probe-interval'),
         resyncIntervalMs: positive(o.resyncInterval!, 'resync-interval'),
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),

@@ -28,11 +28,19 @@ export interface PropagationJob {
   /** Follow-up reads of a workload that is not ready yet. */
   readonly statusCheck?: number;
   /** The object to prune when the binding is already gone (set by the deletion pass). */
-  readonly resource?: { readonly apiVersion: string; readonly kind: string; readonly namespace?: string; readonly name: string };
+  readonly resource?: {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly namespace?: string;
+    readonly name: string;
+  };
 }
 
 /** Payload of a maintenance job. */
-export type MaintenanceJob = { readonly kind: 'probe'; readonly cluster: string } | { readonly kind: 'resync' } | { readonly kind: 'gc'; readonly cluster: string };
+export type MaintenanceJob =
+  | { readonly kind: 'probe'; readonly cluster: string }
+  | { readonly kind: 'resync' }
+  | { readonly kind: 'gc'; readonly cluster: string };
 
 /** Retries with exponential backoff, and bounded retention of finished jobs. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -53,7 +53,17 @@ export class ChangeDispatcher {
           await this.claimAbandoned();
         }
         const reply = await this.connection.call(
-          'XREADGROUP', 'GROUP', GROUP, this.consumer, 'COUNT', 200, 'BLOCK', 1_000, 'STREAMS', this.store.streamKey, '>',
+          'XREADGROUP',
+          'GROUP',
+          GROUP,
+          this.consumer,
+          'COUNT',
+          200,
+          'BLOCK',
+          1_000,
+          'STREAMS',
+          this.store.streamKey,
+          '>',
         );
         await this.handle(streamEntries(reply));
       } catch (err) {
@@ -66,9 +76,17 @@ export class ChangeDispatcher {
 
   private async claimAbandoned(): Promise<void> {
     const reply = (await this.connection.call(
-      'XAUTOCLAIM', this.store.streamKey, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', 500,
+      'XAUTOCLAIM',
+      this.store.streamKey,
+      GROUP,
+      this.consumer,
+      this.claimIdleMs,
+      '0-0',
+      'COUNT',
+      500,
     )) as [string, [string, string[]][] | null][] | unknown[];
-    const entries = (Array.isArray(reply) ? (reply[1] as [string, string[] | null][] | undefined) : undefined) ?? [];
+    const entries =
+      (Array.isArray(reply) ? (reply[1] as [string, string[] | null][] | undefined) : undefined) ?? [];
     // Entries trimmed from the stream come back without fields: acknowledge them, nothing to do.
     await this.handle(entries.map(([id, f]) => [id, f ?? []] as [string, string[]]));
   }
@@ -93,7 +111,11 @@ export class ChangeDispatcher {
     const data: PlacementJob = { type: ev.key.type, namespace: ev.key.namespace, name: ev.key.name };
     const trigger = ev.type === 'DELETED' ? `-del${ev.resourceVersion}` : '';
     const uid = ev.object.metadata.uid ?? '';
-    return { name: 'place', data, opts: { jobId: jobIds.placement(data, uid, ev.object.metadata.generation ?? 1, trigger) } };
+    return {
+      name: 'place',
+      data,
+      opts: { jobId: jobIds.placement(data, uid, ev.object.metadata.generation ?? 1, trigger) },
+    };
   }
 
   /** A policy or cluster change can move any template. */
@@ -102,7 +124,11 @@ export class ChangeDispatcher {
       await enqueueAllTemplates(this.store, this.queues, `-p${ev.resourceVersion}`);
     } else if (ev.key.type === MEMBER_CLUSTER_TYPE) {
       if (ev.type !== 'DELETED') {
-        await this.queues.maintenance.add('probe', { kind: 'probe', cluster: ev.key.name }, { jobId: `probe-${ev.key.name}-${ev.resourceVersion}` });
+        await this.queues.maintenance.add(
+          'probe',
+          { kind: 'probe', cluster: ev.key.name },
+          { jobId: `probe-${ev.key.name}-${ev.resourceVersion}` },
+        );
       }
       await enqueueAllTemplates(this.store, this.queues, `-c${ev.resourceVersion}`);
     }

@@ -1,14 +1,11 @@
-import type { ClusterSnapshot, Taint } from '../../placement/index.js';
+import {
+  type ClusterSnapshot,
+  NOT_READY_TAINT,
+  type Taint,
+  UNREACHABLE_TAINT,
+} from '../../placement/index.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import type { MemberClusterSpec, MemberClusterStatus } from '../resources/member-cluster.js';
-
-/** Taint keys fedgate derives from a cluster's health, as the Kubernetes node lifecycle does. */
-export const HEALTH_TAINTS = {
-  /** The cluster answers but reports itself unhealthy (no Ready nodes). */
-  notReady: 'cluster.fedgate.dev/not-ready',
-  /** The cluster's API could not be reached. */
-  unreachable: 'cluster.fedgate.dev/unreachable',
-} as const;
 
 /** A MemberCluster as stored. */
 export type MemberClusterObject = KubeObject & { spec: MemberClusterSpec; status?: MemberClusterStatus };
@@ -23,7 +20,7 @@ export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
   const taints: Taint[] = [...(mc.spec.taints ?? [])];
   if (ready && ready.status !== 'True') {
     taints.push({
-      key: ready.status === 'Unknown' ? HEALTH_TAINTS.unreachable : HEALTH_TAINTS.notReady,
+      key: ready.status === 'Unknown' ? UNREACHABLE_TAINT : NOT_READY_TAINT,
       effect: 'NoExecute',
       timeAdded: ready.lastTransitionTime,
     });
@@ -43,10 +40,22 @@ export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
       ? {
           costOverrides: {
             ...(cost.vcpuHour !== undefined || cost.gibHour !== undefined
-              ? { compute: { ...(cost.vcpuHour !== undefined ? { vcpuHour: cost.vcpuHour } : {}), ...(cost.gibHour !== undefined ? { gibHour: cost.gibHour } : {}) } }
+              ? {
+                  compute: {
+                    ...(cost.vcpuHour !== undefined ? { vcpuHour: cost.vcpuHour } : {}),
+                    ...(cost.gibHour !== undefined ? { gibHour: cost.gibHour } : {}),
+                  },
+                }
               : {}),
             ...(cost.egressPerGiB !== undefined
-              ? { egressPerGiB: { intraRegionPerGiB: cost.egressPerGiB, interRegionPerGiB: cost.egressPerGiB, interContinentPerGiB: cost.egressPerGiB, internetPerGiB: cost.egressPerGiB } }
+              ? {
+                  egressPerGiB: {
+                    intraRegionPerGiB: cost.egressPerGiB,
+                    interRegionPerGiB: cost.egressPerGiB,
+                    interContinentPerGiB: cost.egressPerGiB,
+                    internetPerGiB: cost.egressPerGiB,
+                  },
+                }
               : {}),
           },
         }

@@ -1,6 +1,12 @@
-import { buildFleetSnapshot, type CostModel, defaultCostModel, type FleetSnapshot, type PolicyInfo } from '../../placement/index.js';
-import { MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE } from '../resources/kinds.js';
 import type { PlacementPolicySpec } from '../../placement/index.js';
+import {
+  buildFleetSnapshot,
+  type CostModel,
+  type FleetSnapshot,
+  type PolicyInfo,
+} from '../../placement/index.js';
+import { defaultCostModel } from '../../placement/model/index.js';
+import { MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE } from '../resources/kinds.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { type MemberClusterObject, toClusterSnapshot } from './cluster-snapshot.js';
 
@@ -40,7 +46,10 @@ export class FleetView {
   }
 
   private async load(version: string): Promise<FleetState> {
-    const [mcs, pps] = await Promise.all([this.store.list(MEMBER_CLUSTER_TYPE), this.store.list(PLACEMENT_POLICY_TYPE)]);
+    const [mcs, pps] = await Promise.all([
+      this.store.list(MEMBER_CLUSTER_TYPE),
+      this.store.list(PLACEMENT_POLICY_TYPE),
+    ]);
     const clusters = new Map<string, MemberClusterObject>();
     for (const mc of mcs.items) clusters.set(mc.metadata.name, mc as MemberClusterObject);
     const fleet = buildFleetSnapshot(

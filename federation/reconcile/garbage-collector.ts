@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
-import { MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
+import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import { apiVersionOf, parseTypeKey } from '../resources/resource-type.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import type { MemberClusterObject } from './cluster-snapshot.js';
-import { OWNERSHIP, bindingHash } from './ownership.js';
+import { bindingHash, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
-import { BINDING_TYPE } from '../resources/kinds.js';
 import { templateTypes } from './template-jobs.js';
 
 /**
@@ -23,7 +22,9 @@ export class GarbageCollector {
 
   /** Collects orphans in one cluster; returns how many objects were deleted. */
   async collect(clusterName: string): Promise<number> {
-    const mc = (await this.store.get({ type: MEMBER_CLUSTER_TYPE, namespace: '', name: clusterName })) as MemberClusterObject | undefined;
+    const mc = (await this.store.get({ type: MEMBER_CLUSTER_TYPE, namespace: '', name: clusterName })) as
+      | MemberClusterObject
+      | undefined;
     if (!mc) return 0;
     const client = this.clients.get(mc);
     let deleted = 0;
@@ -37,11 +38,19 @@ export class GarbageCollector {
         const owner = obj.metadata.annotations?.[OWNERSHIP.bindingAnnotation] ?? '';
         const [ns = '', name = ''] = owner.split('/');
         if (obj.metadata.labels?.[OWNERSHIP.bindingHashLabel] !== bindingHash(ns, name)) continue;
-        const binding = (await this.store.get({ type: BINDING_TYPE, namespace: ns, name })) as BindingObject | undefined;
+        const binding = (await this.store.get({ type: BINDING_TYPE, namespace: ns, name })) as
+          | BindingObject
+          | undefined;
         const placedHere =
-          binding?.spec.clusters.some((c) => c.name === clusterName) || binding?.spec.evictions?.some((e) => e.cluster === clusterName);
+          binding?.spec.clusters.some((c) => c.name === clusterName) ||
+          binding?.spec.evictions?.some((e) => e.cluster === clusterName);
         if (placedHere) continue;
-        const ref = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
+        const ref = {
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          name: obj.metadata.name,
+          ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+        };
         if (await client.delete(ref)) {
           deleted++;
           this.log.info({ cluster: clusterName, object: ref, binding: owner }, 'garbage-collected orphan');

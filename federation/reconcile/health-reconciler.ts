@@ -49,8 +49,15 @@ export class HealthReconciler {
       next = { ...summarize(probe), conditions: [], consecutiveFailures: 0, lastProbeTime: nowIso };
       const readyNodes = probe.nodes.filter((n) => n.ready).length;
       next.conditions = [
-        condition(prevReady, readyNodes > 0 ? 'True' : 'False', readyNodes > 0 ? 'ClusterReady' : 'NoReadyNodes',
-          readyNodes > 0 ? `${readyNodes}/${probe.nodes.length} nodes ready` : 'the cluster has no Ready node', nowIso),
+        condition(
+          prevReady,
+          readyNodes > 0 ? 'True' : 'False',
+          readyNodes > 0 ? 'ClusterReady' : 'NoReadyNodes',
+          readyNodes > 0
+            ? `${readyNodes}/${probe.nodes.length} nodes ready`
+            : 'the cluster has no Ready node',
+          nowIso,
+        ),
       ];
     } catch (err) {
       if (!isProviderError(err)) throw err;
@@ -69,20 +76,31 @@ export class HealthReconciler {
     await this.store.updateStatus(key, next);
     const status = next.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
     if (status !== (prevReady?.status ?? 'Unknown') || (prevReady === undefined && status === 'True')) {
-      this.log.info({ cluster: name, from: prevReady?.status ?? 'none', to: status }, 'cluster readiness changed');
+      this.log.info(
+        { cluster: name, from: prevReady?.status ?? 'none', to: status },
+        'cluster readiness changed',
+      );
       await enqueueAllTemplates(this.store, this.queues, `-c${name}${Date.parse(nowIso)}`);
     }
     return status;
   }
 }
 
-function condition(prev: Condition | undefined, status: Condition['status'], reason: string, message: string, now: string): Condition {
+function condition(
+  prev: Condition | undefined,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  now: string,
+): Condition {
   const same = prev?.status === status;
   return { type: 'Ready', status, reason, message, lastTransitionTime: same ? prev.lastTransitionTime : now };
 }
 
 /** Sums node allocatable (Ready nodes only) and subtracts what running pods request. */
-function summarize(probe: ClusterProbe): Pick<MemberClusterStatus, 'kubernetesVersion' | 'nodes' | 'allocatable' | 'available'> {
+function summarize(
+  probe: ClusterProbe,
+): Pick<MemberClusterStatus, 'kubernetesVersion' | 'nodes' | 'allocatable' | 'available'> {
   const allocatable: ClusterResources = { cpuMilli: 0, memoryBytes: 0, pods: 0 };
   for (const n of probe.nodes) {
     if (!n.ready) continue;

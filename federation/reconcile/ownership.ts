@@ -21,5 +21,8 @@ export function bindingHash(namespace: string, binding: string): string {
 
 /** The labels that select everything one binding placed in a member cluster. */
 export function ownershipSelector(namespace: string, binding: string): Record<string, string> {
-  return { [OWNERSHIP.managedByLabel]: OWNERSHIP.managedByValue, [OWNERSHIP.bindingHashLabel]: bindingHash(namespace, binding) };
+  return {
+    [OWNERSHIP.managedByLabel]: OWNERSHIP.managedByValue,
+    [OWNERSHIP.bindingHashLabel]: bindingHash(namespace, binding),
+  };
 }

@@ -2,7 +2,12 @@ import type { Logger } from 'pino';
 import { type ScheduleResult, schedule, templateInfoFromManifest } from '../../placement/index.js';
 import type { PlacementJob, PropagationJob, Queues } from '../queue/queues.js';
 import { jobIds } from '../queue/queues.js';
-import { type BindingSpec, type BindingStatus, bindingNameFor, type TargetCluster } from '../resources/binding.js';
+import {
+  type BindingSpec,
+  type BindingStatus,
+  bindingNameFor,
+  type TargetCluster,
+} from '../resources/binding.js';
 import { BINDING_TYPE, FEDGATE_API_VERSION } from '../resources/kinds.js';
 import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { Condition } from '../resources/member-cluster.js';
@@ -48,7 +53,9 @@ export class PlacementReconciler {
       this.store.get(bindingKey) as Promise<BindingObject | undefined>,
     ]);
     if (existing && existing.spec.resource.type !== job.type) {
-      throw new Error(`binding ${bindingKey.namespace}/${bindingKey.name} belongs to ${existing.spec.resource.type}, not ${job.type}`);
+      throw new Error(
+        `binding ${bindingKey.namespace}/${bindingKey.name} belongs to ${existing.spec.resource.type}, not ${job.type}`,
+      );
     }
     if (!template) return this.removeBinding(bindingKey, existing);
 
@@ -58,7 +65,14 @@ export class PlacementReconciler {
       template: info,
       policies: state.policies,
       fleet: state.fleet,
-      ...(existing ? { previous: { ...(existing.spec.policy ? { policy: existing.spec.policy } : {}), clusters: existing.spec.clusters } } : {}),
+      ...(existing
+        ? {
+            previous: {
+              ...(existing.spec.policy ? { policy: existing.spec.policy } : {}),
+              clusters: existing.spec.clusters,
+            },
+          }
+        : {}),
       now: this.now(),
     });
     const generation = template.metadata.generation ?? 1;
@@ -71,20 +85,39 @@ export class PlacementReconciler {
       ...(existing?.spec.clusters ?? []).map((c) => c.name),
       ...(spec.evictions ?? []).map((e) => e.cluster),
     ]);
-    await this.enqueuePropagation(bindingKey, [...clusters], `${saved.metadata.generation ?? 1}${job.trigger ?? ''}`);
+    await this.enqueuePropagation(
+      bindingKey,
+      [...clusters],
+      `${saved.metadata.generation ?? 1}${job.trigger ?? ''}`,
+    );
     if (result.status === 'Scheduled' && result.requeueAt !== undefined) {
       const delay = Math.max(0, result.requeueAt - this.now());
-      const data: PlacementJob = { type: job.type, namespace: job.namespace, name: job.name, trigger: `-t${result.requeueAt}` };
+      const data: PlacementJob = {
+        type: job.type,
+        namespace: job.namespace,
+        name: job.name,
+        trigger: `-t${result.requeueAt}`,
+      };
       await this.queues.placement.add('requeue', data, {
         jobId: jobIds.placement(data, template.metadata.uid ?? '', generation, data.trigger),
         delay,
       });
     }
     this.log.debug({ template: job, result: result.status, clusters: spec.clusters }, 'placed');
-    return { binding: bindingKey, result: result.status, clusters: spec.clusters, propagations: clusters.size };
+    return {
+      binding: bindingKey,
+      result: result.status,
+      clusters: spec.clusters,
+      propagations: clusters.size,
+    };
   }
 
-  private bindingSpec(job: PlacementJob, template: KubeObject, result: ScheduleResult, existing: BindingObject | undefined): BindingSpec {
+  private bindingSpec(
+    job: PlacementJob,
+    template: KubeObject,
+    result: ScheduleResult,
+    existing: BindingObject | undefined,
+  ): BindingSpec {
     const resource = {
       apiVersion: template.apiVersion,
       kind: template.kind,
@@ -100,20 +133,42 @@ export class PlacementReconciler {
         resource,
         policy: result.policy,
         clusters: result.clusters,
-        evictions: result.evictions.map((e) => ({ cluster: e.cluster, reason: e.reason, since: previousEvictions.get(e.cluster) ?? since })),
+        evictions: result.evictions.map((e) => ({
+          cluster: e.cluster,
+          reason: e.reason,
+          since: previousEvictions.get(e.cluster) ?? since,
+        })),
       };
     }
     // Unschedulable or no policy: place nowhere new, and keep nothing (pruning follows).
-    return { resource, ...(result.status === 'Unschedulable' ? { policy: result.policy } : {}), clusters: [] };
+    return {
+      resource,
+      ...(result.status === 'Unschedulable' ? { policy: result.policy } : {}),
+      clusters: [],
+    };
   }
 
-  private bindingStatus(result: ScheduleResult, generation: number, existing: BindingObject | undefined): BindingStatus {
+  private bindingStatus(
+    result: ScheduleResult,
+    generation: number,
+    existing: BindingObject | undefined,
+  ): BindingStatus {
     const scheduled: Omit<Condition, 'lastTransitionTime'> =
       result.status === 'Scheduled'
-        ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: `placed by policy ${result.policy}` }
+        ? {
+            type: 'Scheduled',
+            status: 'True',
+            reason: 'Scheduled',
+            message: `placed by policy ${result.policy}`,
+          }
         : result.status === 'Unschedulable'
           ? { type: 'Scheduled', status: 'False', reason: result.reason, message: result.message }
-          : { type: 'Scheduled', status: 'False', reason: 'NoMatchingPolicy', message: 'no PlacementPolicy selects this template' };
+          : {
+              type: 'Scheduled',
+              status: 'False',
+              reason: 'NoMatchingPolicy',
+              message: 'no PlacementPolicy selects this template',
+            };
     const prev = existing?.status?.conditions.find((c) => c.type === 'Scheduled');
     const unchanged = prev && prev.status === scheduled.status && prev.reason === scheduled.reason;
     const lastTransitionTime = unchanged ? prev.lastTransitionTime : new Date(this.now()).toISOString();
@@ -124,11 +179,20 @@ export class PlacementReconciler {
     };
   }
 
-  private async saveBinding(key: ObjectKey, existing: BindingObject | undefined, spec: BindingSpec, status: BindingStatus): Promise<KubeObject> {
+  private async saveBinding(
+    key: ObjectKey,
+    existing: BindingObject | undefined,
+    spec: BindingSpec,
+    status: BindingStatus,
+  ): Promise<KubeObject> {
     const object: KubeObject = {
       apiVersion: FEDGATE_API_VERSION,
       kind: 'Binding',
-      metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}), labels: { 'fedgate.dev/resource-kind': spec.resource.kind.toLowerCase() } },
+      metadata: {
+        name: key.name,
+        ...(key.namespace ? { namespace: key.namespace } : {}),
+        labels: { 'fedgate.dev/resource-kind': spec.resource.kind.toLowerCase() },
+      },
       spec,
     };
     // Compare-and-set against the binding we read: a concurrent worker's write makes this one retry.
@@ -138,16 +202,31 @@ export class PlacementReconciler {
     return this.store.updateStatus(key, status, { resourceVersion: saved.metadata.resourceVersion! });
   }
 
-  private async removeBinding(key: ObjectKey, existing: BindingObject | undefined): Promise<PlacementOutcome> {
+  private async removeBinding(
+    key: ObjectKey,
+    existing: BindingObject | undefined,
+  ): Promise<PlacementOutcome> {
     if (!existing) return { binding: key, result: 'Deleted', clusters: [], propagations: 0 };
-    const clusters = [...new Set([...existing.spec.clusters.map((c) => c.name), ...(existing.spec.evictions ?? []).map((e) => e.cluster)])];
+    const clusters = [
+      ...new Set([
+        ...existing.spec.clusters.map((c) => c.name),
+        ...(existing.spec.evictions ?? []).map((e) => e.cluster),
+      ]),
+    ];
     // Prune jobs first: if this worker dies after deleting the binding, the periodic garbage collection still finds the objects.
     const r = existing.spec.resource;
-    const resource = { apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name };
+    const resource = {
+      apiVersion: r.apiVersion,
+      kind: r.kind,
+      ...(r.namespace ? { namespace: r.namespace } : {}),
+      name: r.name,
+    };
     await this.enqueuePropagation(key, clusters, `del${existing.metadata.resourceVersion}`, resource);
-    await this.store.delete(key, { resourceVersion: existing.metadata.resourceVersion! }).catch((err: unknown) => {
-      if ((err as { code?: string }).code !== 'NotFound') throw err;
-    });
+    await this.store
+      .delete(key, { resourceVersion: existing.metadata.resourceVersion! })
+      .catch((err: unknown) => {
+        if ((err as { code?: string }).code !== 'NotFound') throw err;
+      });
     return { binding: key, result: 'Deleted', clusters: [], propagations: clusters.length };
   }
 
@@ -160,7 +239,12 @@ export class PlacementReconciler {
     if (clusters.length === 0) return;
     await this.queues.propagation.addBulk(
       clusters.map((cluster) => {
-        const data: PropagationJob = { namespace: binding.namespace, binding: binding.name, cluster, ...(resource ? { resource } : {}) };
+        const data: PropagationJob = {
+          namespace: binding.namespace,
+          binding: binding.name,
+          cluster,
+          ...(resource ? { resource } : {}),
+        };
         return { name: 'propagate', data, opts: { jobId: jobIds.propagation(data, generation) } };
       }),
     );

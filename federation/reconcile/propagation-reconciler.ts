@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { isProviderError } from '../../providers/provider-error.js';
 import type { ObjectRef } from '../../providers/member-cluster-client.js';
+import { isProviderError } from '../../providers/provider-error.js';
 import type { PropagationJob, Queues } from '../queue/queues.js';
 import { jobIds } from '../queue/queues.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
@@ -10,7 +10,7 @@ import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
 import type { FleetView } from './fleet-view.js';
-import { FIELD_MANAGER, OWNERSHIP, bindingHash } from './ownership.js';
+import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
 
@@ -58,7 +58,11 @@ export class PropagationReconciler {
     }
     const ref = toRef(resource);
     if (!job.statusCheck) {
-      const template = await this.store.get({ type: resource.type, namespace: resource.namespace, name: resource.name });
+      const template = await this.store.get({
+        type: resource.type,
+        namespace: resource.namespace,
+        name: resource.name,
+      });
       if (!template) return 'skipped'; // the placement pass for the deletion prunes
       const policy = state.policies.find((p) => p.name === binding.spec.policy);
       const manifest = renderManifest(template, policy?.spec, toClusterSnapshot(cluster), target.replicas, {
@@ -68,18 +72,25 @@ export class PropagationReconciler {
       try {
         await client.apply([manifest], { fieldManager: FIELD_MANAGER });
       } catch (err) {
-        await this.record(bindingKey, job.cluster, { phase: 'Failed', message: err instanceof Error ? err.message : String(err) });
+        await this.record(bindingKey, job.cluster, {
+          phase: 'Failed',
+          message: err instanceof Error ? err.message : String(err),
+        });
         throw err;
       }
     }
     const observed = await client.readStatus(ref);
-    const generation = Number(observed.object?.metadata.annotations?.[OWNERSHIP.templateGenerationAnnotation] ?? 0) || undefined;
+    const generation =
+      Number(observed.object?.metadata.annotations?.[OWNERSHIP.templateGenerationAnnotation] ?? 0) ||
+      undefined;
     const wantReplicas = target.replicas;
     const ready = wantReplicas === undefined || (observed.readyReplicas ?? 0) >= wantReplicas;
     await this.record(bindingKey, job.cluster, {
       phase: observed.exists ? 'Applied' : 'Pending',
       ...(generation !== undefined ? { appliedGeneration: generation } : {}),
-      ...(wantReplicas !== undefined ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 } : {}),
+      ...(wantReplicas !== undefined
+        ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 }
+        : {}),
     });
     if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
     return ready ? 'ready' : 'applied';
@@ -92,7 +103,11 @@ export class PropagationReconciler {
   private async keepForGracefulFailover(binding: BindingObject, job: PropagationJob): Promise<boolean> {
     const eviction = binding.spec.evictions?.find((e) => e.cluster === job.cluster);
     if (!eviction) return false;
-    const statuses = await this.store.clusterStatuses<BindingClusterStatus>({ type: BINDING_TYPE, namespace: job.namespace, name: job.binding });
+    const statuses = await this.store.clusterStatuses<BindingClusterStatus>({
+      type: BINDING_TYPE,
+      namespace: job.namespace,
+      name: job.binding,
+    });
     const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
     const replacementReady = binding.spec.clusters.every((c) => {
       const s = byCluster.get(c.name);
@@ -103,10 +118,16 @@ export class PropagationReconciler {
     return true;
   }
 
-  private async prune(client: ReturnType<ClusterClients['get']>, ref: ObjectRef, job: PropagationJob): Promise<void> {
+  private async prune(
+    client: ReturnType<ClusterClients['get']>,
+    ref: ObjectRef,
+    job: PropagationJob,
+  ): Promise<void> {
     try {
       const current = await client.readStatus(ref);
-      const ours = current.object?.metadata.labels?.[OWNERSHIP.bindingHashLabel] === bindingHash(job.namespace, job.binding);
+      const ours =
+        current.object?.metadata.labels?.[OWNERSHIP.bindingHashLabel] ===
+        bindingHash(job.namespace, job.binding);
       if (current.exists && ours) {
         await client.delete(ref);
         this.log.info({ cluster: job.cluster, object: ref }, 'pruned');
@@ -116,29 +137,50 @@ export class PropagationReconciler {
     }
   }
 
-  private async record(key: ObjectKey, cluster: string, s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>): Promise<void> {
-    const status: BindingClusterStatus = { cluster, ...s, lastUpdateTime: new Date(this.now()).toISOString() };
+  private async record(
+    key: ObjectKey,
+    cluster: string,
+    s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>,
+  ): Promise<void> {
+    const status: BindingClusterStatus = {
+      cluster,
+      ...s,
+      lastUpdateTime: new Date(this.now()).toISOString(),
+    };
     // lastUpdateTime would make every write a change; compare without it by keeping the old one when equal.
     const prev = await this.store.clusterStatus<BindingClusterStatus>(key, cluster);
     if (prev && sameStatus(prev, status)) return;
     await this.store.setClusterStatus(key, cluster, status);
   }
 
-  private async scheduleStatusCheck(job: PropagationJob, binding: BindingObject, graceful = false): Promise<void> {
+  private async scheduleStatusCheck(
+    job: PropagationJob,
+    binding: BindingObject,
+    graceful = false,
+  ): Promise<void> {
     const n = (job.statusCheck ?? 0) + 1;
     const delay = Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
     const data: PropagationJob = graceful
       ? { namespace: job.namespace, binding: job.binding, cluster: job.cluster }
       : { ...job, statusCheck: n };
     await this.queues.propagation.add('status', data, {
-      jobId: jobIds.propagation(data, binding.metadata.generation ?? 1, `-s${n}-${Math.floor(this.now() / delay)}`),
+      jobId: jobIds.propagation(
+        data,
+        binding.metadata.generation ?? 1,
+        `-s${n}-${Math.floor(this.now() / delay)}`,
+      ),
       delay,
     });
   }
 }
 
 function toRef(r: { apiVersion: string; kind: string; namespace: string; name: string }): ObjectRef {
-  return { apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name };
+  return {
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    ...(r.namespace ? { namespace: r.namespace } : {}),
+    name: r.name,
+  };
 }
 
 function sameStatus(a: BindingClusterStatus, b: BindingClusterStatus): boolean {

@@ -2,9 +2,16 @@ import type { ClusterSnapshot, PlacementPolicySpec } from '../../placement/index
 import { renderForCluster } from '../../placement/index.js';
 import type { ManifestObject } from '../../providers/member-cluster-client.js';
 import type { KubeObject } from '../resources/kube-object.js';
-import { OWNERSHIP, bindingHash } from './ownership.js';
+import { bindingHash, OWNERSHIP } from './ownership.js';
 
-const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink'];
+const SERVER_FIELDS = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+];
 
 /**
  * The manifest one member cluster receives: the template as the app team wrote it, with the

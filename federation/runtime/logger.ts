@@ -5,6 +5,7 @@ import { API_LOG_REDACT_PATHS } from '../api/server.js';
 export function createLogger(opts: { level?: string; file?: string } = {}): Logger {
   const level = opts.level ?? process.env.FEDGATE_LOG_LEVEL ?? 'info';
   const redact = { paths: [...API_LOG_REDACT_PATHS], censor: '[redacted]' };
-  if (opts.file) return pino({ level, redact }, pino.destination({ dest: opts.file, mkdir: true, sync: false }));
+  if (opts.file)
+    return pino({ level, redact }, pino.destination({ dest: opts.file, mkdir: true, sync: false }));
   return pino({ level, redact }, pino.destination(2));
 }

@@ -3,7 +3,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 /** ioredis options for a redis:// URL; `blocking` connections (workers, stream readers) never give up a command. */
 export function redisOptions(url: string, blocking = false): RedisOptions {
   const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`REDIS_URL must be redis:// or rediss://, got ${u.protocol}`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must be redis:// or rediss://, got ${u.protocol}`);
   return {
     host: u.hostname,
     port: Number(u.port || 6379),

@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { isProviderError } from '../../providers/provider-error.js';
 import { isFedgateError } from '../errors/fedgate-error.js';
-import { type MaintenanceJob, openQueues, type PlacementJob, type PropagationJob, QUEUE_NAMES, type Queues } from '../queue/queues.js';
+import {
+  type MaintenanceJob,
+  openQueues,
+  type PlacementJob,
+  type PropagationJob,
+  QUEUE_NAMES,
+  type Queues,
+} from '../queue/queues.js';
 import { ChangeDispatcher } from '../reconcile/change-dispatcher.js';
 import { type ClusterClientFactory, ClusterClients } from '../reconcile/cluster-clients.js';
 import { FleetView } from '../reconcile/fleet-view.js';
@@ -59,7 +66,13 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
   const clients = new ClusterClients(props.clientFactory);
   const fleet = new FleetView(store);
   const placement = new PlacementReconciler(store, fleet, queues, log.child({ c: 'placement' }));
-  const propagation = new PropagationReconciler(store, fleet, clients, queues, log.child({ c: 'propagation' }));
+  const propagation = new PropagationReconciler(
+    store,
+    fleet,
+    clients,
+    queues,
+    log.child({ c: 'propagation' }),
+  );
   const health = new HealthReconciler(store, clients, queues, log.child({ c: 'health' }), Date.now, {
     ...(props.failureThreshold !== undefined ? { failureThreshold: props.failureThreshold } : {}),
   });
@@ -78,7 +91,11 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
         const { items } = await store.list(MEMBER_CLUSTER_TYPE);
         const kind = d.kind === 'resync' ? 'gc' : 'probe';
         await queues.maintenance.addBulk(
-          items.map((c) => ({ name: kind, data: { kind, cluster: c.metadata.name }, opts: { jobId: `${kind}-${c.metadata.name}-${job.id}` } })),
+          items.map((c) => ({
+            name: kind,
+            data: { kind, cluster: c.metadata.name },
+            opts: { jobId: `${kind}-${c.metadata.name}-${job.id}` },
+          })),
         );
         return d.kind === 'resync' ? enqueueAllTemplates(store, queues, `-r${job.timestamp}`) : items.length;
       }
@@ -95,29 +112,53 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
   };
   const c = props.concurrency ?? {};
   const workers = [
-    new Worker<PlacementJob>(QUEUE_NAMES.placement, instrument(m, QUEUE_NAMES.placement, (j) => placement.reconcile(j.data)), {
-      ...common,
-      concurrency: c.placement ?? 16,
-    }),
-    new Worker<PropagationJob>(QUEUE_NAMES.propagation, instrument(m, QUEUE_NAMES.propagation, (j) => propagation.reconcile(j.data)), {
-      ...common,
-      concurrency: c.propagation ?? 64,
-    }),
+    new Worker<PlacementJob>(
+      QUEUE_NAMES.placement,
+      instrument(m, QUEUE_NAMES.placement, (j) => placement.reconcile(j.data)),
+      {
+        ...common,
+        concurrency: c.placement ?? 16,
+      },
+    ),
+    new Worker<PropagationJob>(
+      QUEUE_NAMES.propagation,
+      instrument(m, QUEUE_NAMES.propagation, (j) => propagation.reconcile(j.data)),
+      {
+        ...common,
+        concurrency: c.propagation ?? 64,
+      },
+    ),
     new Worker<MaintenanceJob>(QUEUE_NAMES.maintenance, instrument(m, QUEUE_NAMES.maintenance, maintenance), {
       ...common,
       concurrency: c.maintenance ?? 8,
     }),
   ];
   for (const w of workers) {
-    w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) =>
+      log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
 
-  await queues.maintenance.upsertJobScheduler('probe-all', { every: props.probeIntervalMs ?? 10_000 }, { name: 'probe-all', data: { kind: 'probe-all' } as unknown as MaintenanceJob });
-  await queues.maintenance.upsertJobScheduler('resync', { every: props.resyncIntervalMs ?? 300_000 }, { name: 'resync', data: { kind: 'resync' } });
+  await queues.maintenance.upsertJobScheduler(
+    'probe-all',
+    { every: props.probeIntervalMs ?? 10_000 },
+    { name: 'probe-all', data: { kind: 'probe-all' } as unknown as MaintenanceJob },
+  );
+  await queues.maintenance.upsertJobScheduler(
+    'resync',
+    { every: props.resyncIntervalMs ?? 300_000 },
+    { name: 'resync', data: { kind: 'resync' } },
+  );
 
-  const dispatcher = new ChangeDispatcher(store, queues, feedConn, `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, log.child({ c: 'dispatch' }));
+  const dispatcher = new ChangeDispatcher(
+    store,
+    queues,
+    feedConn,
+    `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    log.child({ c: 'dispatch' }),
+  );
   await dispatcher.start();
   log.info({ pid: process.pid }, 'worker started');
 
@@ -142,7 +183,12 @@ interface WorkerMetrics {
 function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefined {
   if (!registry) return undefined;
   return {
-    jobs: new Counter({ name: 'fedgate_jobs_total', help: 'Jobs processed by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] }),
+    jobs: new Counter({
+      name: 'fedgate_jobs_total',
+      help: 'Jobs processed by queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'fedgate_job_duration_seconds',
       help: 'Time to process one job',
@@ -154,7 +200,11 @@ function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefine
 }
 
 /** Wraps a processor with metrics, and marks errors that no retry can fix as unrecoverable. */
-function instrument<T, R>(m: WorkerMetrics | undefined, queue: string, fn: (job: Job<T>) => Promise<R>): Processor<T, R> {
+function instrument<T, R>(
+  m: WorkerMetrics | undefined,
+  queue: string,
+  fn: (job: Job<T>) => Promise<R>,
+): Processor<T, R> {
   return async (job) => {
     const end = m?.duration.startTimer({ queue });
     try {

@@ -42,7 +42,11 @@ export class KubernetesClient implements MemberClusterClient {
   }
 
   /** Builds the adapter for a cluster connection. */
-  static connect(conn: KubeConnection, source?: KubeconfigSource, props?: KubernetesClientProps): KubernetesClient {
+  static connect(
+    conn: KubeConnection,
+    source?: KubeconfigSource,
+    props?: KubernetesClientProps,
+  ): KubernetesClient {
     return new KubernetesClient(conn.name, kubeConfigFor(conn, source), props);
   }
 
@@ -50,7 +54,9 @@ export class KubernetesClient implements MemberClusterClient {
     const [info, nodes, pods] = await Promise.all([
       this.call('read version', () => this.version.getCode()),
       this.call('list nodes', () => this.core.listNode()),
-      this.call('list pods', () => this.core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' })),
+      this.call('list pods', () =>
+        this.core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }),
+      ),
     ]);
     const nodeReports: NodeReport[] = nodes.items.map((n) => ({
       name: n.metadata?.name ?? '',
@@ -64,7 +70,10 @@ export class KubernetesClient implements MemberClusterClient {
     return { kubernetesVersion: info.gitVersion, nodes: nodeReports, podRequests };
   }
 
-  async apply(objects: readonly ManifestObject[], opts: { fieldManager: string; dryRun?: boolean }): Promise<ManifestObject[]> {
+  async apply(
+    objects: readonly ManifestObject[],
+    opts: { fieldManager: string; dryRun?: boolean },
+  ): Promise<ManifestObject[]> {
     const out: ManifestObject[] = [];
     for (const obj of objects) {
       if (obj.metadata.namespace && (await this.objects.isNamespaced(obj.apiVersion, obj.kind))) {
@@ -87,7 +96,9 @@ export class KubernetesClient implements MemberClusterClient {
 
   async readStatus(ref: ObjectRef): Promise<WorkloadStatus> {
     try {
-      const obj = (await this.call(`read ${describe(ref)}`, () => this.objects.read(header(ref)))) as ManifestObject & {
+      const obj = (await this.call(`read ${describe(ref)}`, () =>
+        this.objects.read(header(ref)),
+      )) as ManifestObject & {
         status?: Record<string, unknown>;
       };
       const st = obj.status ?? {};
@@ -108,7 +119,11 @@ export class KubernetesClient implements MemberClusterClient {
     }
   }
 
-  async listByLabels(apiVersion: string, kind: string, labels: Readonly<Record<string, string>>): Promise<ManifestObject[]> {
+  async listByLabels(
+    apiVersion: string,
+    kind: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<ManifestObject[]> {
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
@@ -127,7 +142,14 @@ export class KubernetesClient implements MemberClusterClient {
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
       await this.call(`delete ${describe(ref)}`, () =>
-        this.objects.delete(header(ref) as k8s.KubernetesObject, undefined, undefined, undefined, undefined, 'Background'),
+        this.objects.delete(
+          header(ref) as k8s.KubernetesObject,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        ),
       );
       return true;
     } catch (err) {
@@ -139,7 +161,9 @@ export class KubernetesClient implements MemberClusterClient {
   private async ensureNamespace(ns: string): Promise<void> {
     if (this.namespaces.has(ns)) return;
     try {
-      await this.call(`create namespace ${ns}`, () => this.core.createNamespace({ body: { metadata: { name: ns } } }));
+      await this.call(`create namespace ${ns}`, () =>
+        this.core.createNamespace({ body: { metadata: { name: ns } } }),
+      );
     } catch (err) {
       if (!isProviderError(err, 'Conflict')) throw err;
     }
@@ -154,7 +178,8 @@ export class KubernetesClient implements MemberClusterClient {
       } catch (raw) {
         const err = translateKubeError(raw, `cluster ${this.name}: ${what}`);
         const conflictOnCreate = err.code === 'Conflict' && what.startsWith('create ');
-        if (!err.retryable || err.code === 'Unavailable' || conflictOnCreate || attempt >= this.attempts) throw err;
+        if (!err.retryable || err.code === 'Unavailable' || conflictOnCreate || attempt >= this.attempts)
+          throw err;
         const backoff = Math.min(err.retryAfterMs ?? this.backoffMs * 2 ** (attempt - 1), 5_000);
         await new Promise((r) => setTimeout(r, backoff * (0.8 + Math.random() * 0.4)));
       }
@@ -162,7 +187,11 @@ export class KubernetesClient implements MemberClusterClient {
   }
 }
 
-function header(ref: ObjectRef): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+function header(ref: ObjectRef): {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+} {
   return {
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -175,4 +204,3 @@ function describe(ref: ObjectRef | ManifestObject): string {
   const name = 'metadata' in ref ? ref.metadata.name : ref.name;
   return `${ref.kind} ${ns ? `${ns}/` : ''}${name}`;
 }
-

@@ -20,7 +20,11 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     return r?.namespaced ?? true;
   }
 
-  protected override async resource(apiVersion: string, kind: string, options?: k8s.Configuration): Promise<k8s.V1APIResource | undefined> {
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: k8s.Configuration,
+  ): Promise<k8s.V1APIResource | undefined> {
     try {
       const found = await super.resource(apiVersion, kind, options);
       if (found) return found;
