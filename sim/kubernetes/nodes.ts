@@ -132,3 +132,11 @@ export function nodeObject(
     },
   };
 }
+
+/** The n-th /24 inside a CIDR ('10.244.0.0/16', 3 → '10.244.3.0/24'), as the node IPAM controller assigns. */
+export function nthSubnet24(cidr: string, n: number): string {
+  const [base = '10.244.0.0'] = cidr.split('/');
+  const start = base.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const ip = start + n * 256;
+  return `${[24, 16, 8, 0].map((shift) => Math.floor(ip / 2 ** shift) % 256).join('.')}/24`;
+}

@@ -45,8 +45,8 @@ export interface KubeSimProps {
   namespaces?: readonly string[];
   /** Service CIDR for ClusterIPs (default 10.96.0.0/12). */
   serviceCidr?: string;
-  /** Pod CIDR prefix, two octets: nodes get `<prefix>.<i>.0/24` (default '10.244'). */
-  podCidrPrefix?: string;
+  /** Cluster pod CIDR: node i gets its i-th /24 (default 10.244.0.0/16). */
+  podCidr?: string;
 }
 
 /** A running simulated cluster. */
@@ -122,6 +122,23 @@ function sendError(res: ServerResponse, err: unknown): void {
   send(res, apiError.code, apiError.toStatus(), headers);
 }
 
+/**
+ * An OpenAPI v2 document without schemas: kubectl downloads it for client-side validation and skips
+ * kinds it has no schema for. kubectl asks for the protobuf form, where an empty message is a valid
+ * (empty) Document; JSON clients get the equivalent JSON.
+ */
+function sendOpenApiV2(res: ServerResponse, accept: string, version: string): void {
+  if (accept.includes('protobuf')) {
+    res.writeHead(200, {
+      'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+      'Content-Length': 0,
+    });
+    res.end();
+    return;
+  }
+  send(res, 200, { swagger: '2.0', info: { title: 'Kubernetes', version }, paths: {}, definitions: {} });
+}
+
 /** Starts a simulated cluster on 127.0.0.1. */
 export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
   const version = props.version ?? 'v1.32.2';
@@ -155,7 +172,7 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
   const nodeInfo = info('nodes');
   props.nodes.forEach((spec, i) => {
     if (nodeInfo)
-      registry.create(nodeInfo, '', nodeObject(spec, i, version, props.podCidrPrefix), {
+      registry.create(nodeInfo, '', nodeObject(spec, i, version, props.podCidr), {
         fieldManager: 'kubelet',
       });
   });
@@ -214,6 +231,8 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
           return send(res, 200, doc);
         }
         case 'openapi':
+          if (url.pathname === '/openapi/v2') return sendOpenApiV2(res, req.headers.accept ?? '', version);
+          throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
         case 'notFound':
           throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
         case 'resource': {
