@@ -65,8 +65,10 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   );
   const appliedCover = withAncestors(appliedSet);
   // Drop what this manager stops applying, unless someone else still owns it (or something below it).
-  const dropped = [...previous].filter((p) => !appliedCover.has(p) && !othersCover.has(p));
-  for (const path of dropped.sort().reverse()) removeAt(live, path);
+  const dropped = new Set([...previous].filter((p) => !appliedCover.has(p) && !othersCover.has(p)));
+  // Remove outermost paths only: a dropped list item goes as a whole (its key fields locate it).
+  const outermost = [...dropped].filter((p) => !ancestors(p).some((a) => dropped.has(a)));
+  for (const path of outermost) removeAt(live, path);
 
   const merged = mergeApplied(live, req.applied, [], req.walk.structured) as KubeObject;
   if (!own) {
@@ -188,6 +190,17 @@ function mergeList(
   });
   for (const item of live) if (!appliedKeys.has(keyOf(item))) merged.push(item);
   return merged;
+}
+
+// Proper ancestors of a path, at element boundaries.
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  let end = path.lastIndexOf(SEP);
+  while (end > 0) {
+    out.push(path.slice(0, end));
+    end = path.lastIndexOf(SEP, end - 1);
+  }
+  return out;
 }
 
 /** True when `path` names a list item node (`k:` element last). */
