@@ -40,6 +40,7 @@ export type {
   ScorePlugin,
 } from './framework/types.js';
 export type { CostModel, CostOverrides, GeoPoint, Provider, RegionRef } from './model-types.js';
+export { defaultCostModel } from './model-types.js';
 export { formatImage, type ImageRef, parseImage, rewriteImage } from './overrides/image.js';
 export { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from './overrides/json-patch.js';
 export { matchingOverrides, renderForCluster } from './overrides/render.js';
@@ -75,7 +76,7 @@ export {
   referencedDependencies,
 } from './template/dependencies.js';
 export { DATA_BEARING_ANNOTATION, templateInfoFromManifest } from './template/info.js';
-export { cpuMillis, memoryBytes, parseQuantity, QuantityError } from './template/quantity.js';
+export { parseCpuMilli, parseMemoryBytes, parseQuantity, QuantityError } from './template/quantity.js';
 export type {
   ClusterSnapshot,
   Eviction,

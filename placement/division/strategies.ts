@@ -54,8 +54,27 @@ export interface DivisionStrategy {
   ): number[] | undefined;
 }
 
+// Fleet indexes follow cluster names, so comparing indexes is comparing names, without string work.
 function byScore(a: RankedCluster, b: RankedCluster): number {
-  return b.total - a.total || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0);
+  return b.total - a.total || a.entry.index - b.entry.index;
+}
+
+const POSITION_BITS = 2 ** 22;
+
+/**
+ * Sorts by total score descending, then name — the hot path on large fleets. Totals have two
+ * decimals, so (10000 − 100·total, position) packs into one exact double and a comparator-free
+ * typed-array sort does the work. `list` must be in fleet (name) order.
+ */
+function sortByScore(list: readonly RankedCluster[]): RankedCluster[] {
+  if (list.length >= POSITION_BITS) return [...list].sort(byScore);
+  const keys = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++)
+    keys[i] = (10_000 - Math.round(list[i]!.total * 100)) * POSITION_BITS + i;
+  keys.sort();
+  const out = new Array<RankedCluster>(list.length);
+  for (let i = 0; i < keys.length; i++) out[i] = list[keys[i]! % POSITION_BITS]!;
+  return out;
 }
 
 /** The static weight of a cluster: the highest weight among the rules that match it (0 if none). */
@@ -70,7 +89,7 @@ export function staticWeight(ctx: DecisionContext, c: ClusterEntry): number {
 const duplicated: DivisionStrategy = {
   algorithm: 'Duplicated',
   aggregate: false,
-  candidates: (_ctx, feasible) => ({ ordered: [...feasible].sort(byScore), notes: [] }),
+  candidates: (_ctx, feasible) => ({ ordered: sortByScore(feasible), notes: [] }),
   divide: (total, selected) => selected.map(() => total),
 };
 
@@ -87,7 +106,7 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
         if (w > 0) ordered.push(r);
       }
       const notes = ctx.policy.weights.length === 0 ? ['no staticWeights given: equal weights'] : [];
-      return { ordered: ordered.sort(byScore), notes };
+      return { ordered: sortByScore(ordered), notes };
     },
     divide: (total, selected, min, max) =>
       websterApportion(
@@ -104,13 +123,13 @@ const availableCapacity: DivisionStrategy = {
     const known = feasible.filter((r) => Number.isFinite(r.capacity) && r.capacity > 0);
     if (known.length === 0) {
       return {
-        ordered: feasible.filter((r) => r.capacity > 0).sort(byScore),
+        ordered: sortByScore(feasible.filter((r) => r.capacity > 0)),
         notes: ['no cluster reports capacity: equal weights'],
       };
     }
     const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length;
     const notes = unknown > 0 ? [`${unknown} cluster(s) without capacity data left out`] : [];
-    return { ordered: known.sort(byScore), notes };
+    return { ordered: sortByScore(known), notes };
   },
   divide: (total, selected, min, max) =>
     websterApportion(

@@ -1,7 +1,7 @@
 /**
- * Builds the structured explanation of a decision from the attempt that decided it.
- * Rejected clusters are grouped by (plugin, reason) in cluster-name order; feasible clusters get
- * one entry each with every score plugin's score.
+ * Builds the structured explanation of a decision from the attempt that decided it: the score
+ * table of the feasible clusters (columnar, cheap to build and to store), rejected clusters
+ * grouped by (plugin, reason) in name order, and the placement.
  */
 import type { Rejection } from '../framework/types.js';
 import type { Attempt } from '../schedule/decide.js';
@@ -11,9 +11,10 @@ import type { TemplateInfo } from '../types.js';
 import type {
   AffinityTermOutcome,
   Explanation,
-  FeasibleCluster,
+  PlacedCluster,
   PolicyCandidate,
   RejectedGroup,
+  ScoreTable,
 } from './types.js';
 
 /** The parts of an explanation known before any attempt runs. */
@@ -34,8 +35,9 @@ export function emptyExplanation(h: ExplanationHeader, messages: string[]): Expl
     affinityTerms: [],
     filterPlugins: h.filterPlugins,
     scorePlugins: [],
-    feasible: [],
+    feasible: { clusters: [], total: [], byPlugin: {} },
     rejected: [],
+    placement: [],
     spread: [],
     messages,
   };
@@ -44,8 +46,9 @@ export function emptyExplanation(h: ExplanationHeader, messages: string[]): Expl
 function rejectedGroups(a: Attempt): RejectedGroup[] {
   const groups = new Map<Rejection, RejectedGroup>();
   const clusters = a.ctx.fleet.clusters;
+  const rejections = a.filter.rejections;
   for (let i = 0; i < clusters.length; i++) {
-    const r = a.filter.rejections[i];
+    const r = rejections[i];
     if (r === undefined) continue;
     let g = groups.get(r);
     if (g === undefined) {
@@ -57,29 +60,35 @@ function rejectedGroups(a: Attempt): RejectedGroup[] {
   return [...groups.values()];
 }
 
-function feasibleClusters(a: Attempt, placement: Placement | undefined, priced: boolean): FeasibleCluster[] {
+function scoreTable(a: Attempt): ScoreTable {
   const score = a.score;
-  const out: FeasibleCluster[] = [];
-  a.filter.feasible.forEach((c, i) => {
-    const scores: Record<string, number> = {};
-    score?.plugins.forEach((p, j) => {
-      scores[p.plugin.name] = score.scores[j]![i]!;
-    });
-    const selected = placement?.has(c.name) ?? false;
-    const entry: FeasibleCluster = { name: c.name, scores, total: score?.total[i] ?? 0, selected };
-    if (selected) {
-      const replicas = placement?.get(c.name);
-      if (replicas !== undefined) entry.replicas = replicas;
-      const unit = a.ranked[i]?.unitCost;
-      if (priced && unit !== undefined) entry.costPerMonth = round2(unit * (replicas ?? 1));
-    }
-    out.push(entry);
+  const byPlugin: Record<string, number[]> = {};
+  score?.plugins.forEach((p, j) => {
+    byPlugin[p.plugin.name] = Array.from(score.scores[j]!);
   });
-  return out;
+  return {
+    clusters: a.filter.feasible.map((c) => c.name),
+    total: score !== undefined ? Array.from(score.total) : a.filter.feasible.map(() => 0),
+    byPlugin,
+  };
 }
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+function placed(a: Attempt, placement: Placement, priced: boolean): PlacedCluster[] {
+  const out: PlacedCluster[] = [];
+  for (const [name, replicas] of placement) {
+    const entry = a.ctx.fleet.byName.get(name)!;
+    const pos = a.feasiblePosition(entry.index);
+    const p: PlacedCluster = { name, total: a.score?.total[pos] ?? 0 };
+    if (replicas !== undefined) p.replicas = replicas;
+    const unit = a.ctx.unitCostOf(entry);
+    if (priced && unit !== undefined) p.costPerMonth = round2(unit * (replicas ?? 1));
+    out.push(p);
+  }
+  return out.sort((x, y) => (x.name < y.name ? -1 : 1));
 }
 
 /** Builds the explanation of the final attempt. */
@@ -91,11 +100,10 @@ export function buildExplanation(
 ): Explanation {
   const ok = a.outcome.ok ? a.outcome : undefined;
   const priced = a.ctx.template.podRequests !== undefined && a.ctx.template.replicas !== undefined;
-  const feasible = feasibleClusters(a, ok?.placement, priced);
   const e = emptyExplanation(h, messages);
   e.affinityTerms = terms;
   e.scorePlugins = a.score?.plugins.map((p) => ({ name: p.plugin.name, weight: p.weight })) ?? [];
-  e.feasible = feasible;
+  e.feasible = scoreTable(a);
   e.rejected = rejectedGroups(a);
   e.spread = a.ctx.policy.spread.map((k, i) => ({
     spreadByField: k.spreadByField,
@@ -107,9 +115,9 @@ export function buildExplanation(
   if (a.strategy !== undefined) e.division = { algorithm: a.strategy.algorithm, notes: a.notes };
   if (ok !== undefined) {
     e.stability = ok.stability;
-    const selected = feasible.filter((f) => f.selected);
-    if (priced && selected.every((f) => f.costPerMonth !== undefined)) {
-      e.costPerMonth = round2(selected.reduce((s, f) => s + (f.costPerMonth ?? 0), 0));
+    e.placement = placed(a, ok.placement, priced);
+    if (priced && e.placement.every((p) => p.costPerMonth !== undefined)) {
+      e.costPerMonth = round2(e.placement.reduce((s, p) => s + (p.costPerMonth ?? 0), 0));
     }
   }
   return e;

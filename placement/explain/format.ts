@@ -6,8 +6,21 @@ import type { ClusterExplanation, Explanation } from './types.js';
 
 /** One cluster's part of an explanation. */
 export function explainCluster(e: Explanation, name: string): ClusterExplanation {
-  const f = e.feasible.find((c) => c.name === name);
-  if (f !== undefined) return { feasible: true, ...f };
+  const i = e.feasible.clusters.indexOf(name);
+  if (i >= 0) {
+    const scores: Record<string, number> = {};
+    for (const [plugin, column] of Object.entries(e.feasible.byPlugin)) scores[plugin] = column[i] ?? 0;
+    const p = e.placement.find((c) => c.name === name);
+    return {
+      feasible: true,
+      name,
+      scores,
+      total: e.feasible.total[i] ?? 0,
+      selected: p !== undefined,
+      ...(p?.replicas !== undefined ? { replicas: p.replicas } : {}),
+      ...(p?.costPerMonth !== undefined ? { costPerMonth: p.costPerMonth } : {}),
+    };
+  }
   const g = e.rejected.find((r) => r.clusters.includes(name));
   if (g !== undefined) return { name, feasible: false, plugin: g.plugin, reason: g.reason };
   return {
@@ -25,7 +38,7 @@ function scoreText(scores: Record<string, number>): string {
 }
 
 /** Renders an explanation as indented text. */
-export function formatExplanation(e: Explanation): string {
+export function formatExplanation(e: Explanation, maxFeasible = 20): string {
   const t = e.template;
   const lines: string[] = [
     `${t.kind} ${t.namespace}/${t.name}${t.replicas !== undefined ? ` (${t.replicas} replicas)` : ''}, fleet ${e.fleetVersion}`,
@@ -52,15 +65,20 @@ export function formatExplanation(e: Explanation): string {
       `spread by ${s.spreadByField}: min ${s.minGroups}${s.maxGroups !== undefined ? ` max ${s.maxGroups}` : ''}, ${s.feasibleGroups} feasible, selected [${s.selectedGroups.join(', ')}]`,
     );
   }
-  lines.push(`feasible (${e.feasible.length}):`);
-  for (const c of e.feasible) {
-    const placed = c.selected
-      ? ` → ${c.replicas ?? 'copy'}${c.costPerMonth !== undefined ? ` ($${c.costPerMonth}/mo)` : ''}`
-      : '';
-    lines.push(
-      `  ${c.name} total=${c.total} ${scoreText(c.scores)}${placed}${c.note !== undefined ? ` (${c.note})` : ''}`,
-    );
+  const f = e.feasible;
+  lines.push(`placement (${e.placement.length} cluster(s)):`);
+  for (const c of e.placement) {
+    const cost = c.costPerMonth !== undefined ? ` ($${c.costPerMonth}/mo)` : '';
+    lines.push(`  ${c.name} → ${c.replicas ?? 'copy'}${cost} total=${c.total}`);
   }
+  lines.push(`feasible (${f.clusters.length}), best first:`);
+  const order = f.clusters.map((_, i) => i).sort((a, b) => (f.total[b] ?? 0) - (f.total[a] ?? 0) || a - b);
+  for (const i of order.slice(0, maxFeasible)) {
+    const c = explainCluster(e, f.clusters[i]!);
+    if (c.feasible)
+      lines.push(`  ${c.name} total=${c.total} ${scoreText(c.scores)}${c.selected ? ' (selected)' : ''}`);
+  }
+  if (order.length > maxFeasible) lines.push(`  … ${order.length - maxFeasible} more`);
   const rejected = e.rejected.reduce((n, g) => n + g.clusters.length, 0);
   lines.push(`rejected (${rejected}):`);
   for (const g of e.rejected) {

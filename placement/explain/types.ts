@@ -1,8 +1,9 @@
 /**
  * The explanation of one decision: plain JSON data, stored in the Binding's status and printed by
- * `fedgate explain`. Feasible clusters get one entry each (scores, replicas); rejected clusters are
- * grouped by (plugin, reason) to keep a 5,000-cluster explanation small — `explainCluster()`
- * gives the per-cluster view of either kind.
+ * `fedgate explain`. Compact on purpose (a 5,000-cluster fleet must not produce a megabyte per
+ * Binding): feasible clusters form a score table (one column per score plugin), rejected clusters
+ * are grouped by (plugin, reason), and the placement lists the chosen clusters with their replicas.
+ * `explainCluster()` gives the per-cluster view.
  */
 
 /** A policy that matched the template, in precedence order. */
@@ -22,16 +23,30 @@ export interface AffinityTermOutcome {
   reason?: string;
 }
 
-/** A feasible cluster: each score plugin's score (0..100), the weighted total, replicas given. */
+/** Every feasible cluster (by name) with each score plugin's score (0..100) and the weighted total. */
+export interface ScoreTable {
+  clusters: string[];
+  total: number[];
+  /** plugin name → scores aligned with `clusters` */
+  byPlugin: Record<string, number[]>;
+}
+
+/** A cluster of the placement: replicas given, total score, estimated cost. */
+export interface PlacedCluster {
+  name: string;
+  replicas?: number;
+  total: number;
+  /** Estimated cost of this cluster's share per month (USD), when requests and price are known. */
+  costPerMonth?: number;
+}
+
+/** One feasible cluster, as explainCluster() shows it. */
 export interface FeasibleCluster {
   name: string;
   scores: Record<string, number>;
   total: number;
   selected: boolean;
   replicas?: number;
-  /** Why a feasible cluster was not selected or got no replicas. */
-  note?: string;
-  /** Estimated cost of this cluster's share per month (USD), when the model knows its price. */
   costPerMonth?: number;
 }
 
@@ -69,8 +84,10 @@ export interface Explanation {
   affinityTerms: AffinityTermOutcome[];
   filterPlugins: string[];
   scorePlugins: { name: string; weight: number }[];
-  feasible: FeasibleCluster[];
+  feasible: ScoreTable;
   rejected: RejectedGroup[];
+  /** The chosen clusters, by name (empty unless Scheduled). */
+  placement: PlacedCluster[];
   spread: SpreadOutcome[];
   division?: { algorithm: string; notes: string[] };
   stability?: StabilityOutcome;

@@ -20,6 +20,13 @@ export interface DecisionContext {
   readonly previous: ReadonlyMap<string, number | undefined>;
   /** Lowers the time at which the decision must be recomputed (a toleration expires). */
   requeueAt(epochMs: number): void;
+  /**
+   * Replicas of this template the cluster can run, counting the replicas it already runs for the
+   * previous placement (Infinity when the cluster reports no capacity). Memoised per decision.
+   */
+  capacityOf(cluster: ClusterEntry): number;
+  /** USD per replica-month of this template on the cluster; undefined without a price. Memoised. */
+  unitCostOf(cluster: ClusterEntry): number | undefined;
 }
 
 /** A filter verdict: undefined when the cluster fits, else the reason it does not. */

@@ -7,7 +7,6 @@
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import { defineScorePlugin } from '../framework/registry.js';
 import type { DecisionContext } from '../framework/types.js';
-import { unitMonthlyCost } from '../schedule/unit-cost.js';
 
 /** Prefers cheaper clusters (objectives.cost, default weight 1). */
 export const costScorePlugin = defineScorePlugin<number>({
@@ -18,13 +17,13 @@ export const costScorePlugin = defineScorePlugin<number>({
   prepare(ctx: DecisionContext, feasible: readonly ClusterEntry[]) {
     let min = Number.POSITIVE_INFINITY;
     for (const c of feasible) {
-      const u = unitMonthlyCost(ctx, c);
+      const u = ctx.unitCostOf(c);
       if (u !== undefined && u < min) min = u;
     }
     return min;
   },
   score(ctx, cluster, min) {
-    const u = unitMonthlyCost(ctx, cluster);
+    const u = ctx.unitCostOf(cluster);
     if (u === undefined || !Number.isFinite(min)) return 50;
     return u <= 0 ? 100 : (100 * min) / u;
   },

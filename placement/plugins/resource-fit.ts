@@ -4,7 +4,6 @@
  * already runs there are added back: `available` already subtracts them. Duplicated needs room for
  * every replica; Divided needs room for at least one. Clusters that report no capacity pass.
  */
-import { replicaCapacity } from '../fleet/snapshot.js';
 import type { FilterPlugin } from '../framework/types.js';
 
 /** Filters clusters that cannot run one (Divided) or all (Duplicated) replicas. */
@@ -15,9 +14,8 @@ export const resourceFitPlugin: FilterPlugin = {
   filter(ctx, cluster) {
     const replicas = ctx.template.replicas;
     if (replicas === undefined || replicas === 0 || cluster.available === undefined) return undefined;
-    const capacity =
-      replicaCapacity(cluster.available, ctx.template.podRequests) + (ctx.previous.get(cluster.name) ?? 0);
-    const duplicated = (ctx.policy.spec.replicaScheduling?.type ?? 'Duplicated') === 'Duplicated';
+    const capacity = ctx.capacityOf(cluster);
+    const duplicated = ctx.policy.duplicated;
     const needed = duplicated ? replicas : 1;
     if (capacity >= needed) return undefined;
     return duplicated ? `room for ${capacity} of ${replicas} replicas` : 'no room for one replica';

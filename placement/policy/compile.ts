@@ -69,6 +69,8 @@ export interface CompiledPolicy {
   readonly overrides: readonly { term: CompiledClusterTerm; rule: OverrideRule }[];
   readonly failover: ResolvedFailover;
   readonly minScoreGain: number;
+  /** replicaScheduling.type is Duplicated (the default). */
+  readonly duplicated: boolean;
 }
 
 function compileResourceSelector(s: ResourceSelector): CompiledResourceSelector {
@@ -144,6 +146,7 @@ export function compilePolicy(policy: PolicyInfo): CompiledPolicy {
     })),
     failover,
     minScoreGain: spec.stability?.minScoreGain ?? DEFAULT_MIN_SCORE_GAIN,
+    duplicated: (spec.replicaScheduling?.type ?? 'Duplicated') === 'Duplicated',
   };
 }
 

@@ -4,23 +4,22 @@
  * explanation needs, whether it succeeded or not.
  */
 import { type DivisionStrategy, type RankedCluster, strategyFor } from '../division/strategies.js';
-import { replicaCapacity } from '../fleet/snapshot.js';
 import type { Registry } from '../framework/registry.js';
 import { runFilters, runScores } from '../framework/run.js';
 import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/types.js';
 import type { UnschedulableReason } from '../types.js';
 import { type Placement, type PlaceResult, place } from './place.js';
 import { chooseStable, type StabilityChoice } from './stability.js';
-import { unitMonthlyCost } from './unit-cost.js';
 
 /** Everything one attempt produced. */
 export interface Attempt {
   ctx: DecisionContext;
   filter: FilterOutcome;
   score: ScoreOutcome | undefined;
-  ranked: RankedCluster[];
   strategy: DivisionStrategy | undefined;
   notes: string[];
+  /** Position of a cluster (by fleet index) in `filter.feasible`, or -1. */
+  feasiblePosition(index: number): number;
   outcome:
     | { ok: true; placement: Placement; groups: string[][]; stability: StabilityChoice }
     | { ok: false; reason: UnschedulableReason; message: string };
@@ -41,48 +40,58 @@ function noFitMessage(
 /** Runs one attempt with the given plugins. */
 export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
   const filter = runFilters(ctx, registry.filters);
-  const base = { ctx, filter, score: undefined, ranked: [], strategy: undefined, notes: [] };
-  if (filter.feasible.length === 0)
+  const positions = new Int32Array(ctx.fleet.clusters.length).fill(-1);
+  filter.feasible.forEach((c, i) => {
+    positions[c.index] = i;
+  });
+  const base = {
+    ctx,
+    filter,
+    score: undefined,
+    strategy: undefined,
+    notes: [],
+    feasiblePosition: (index: number) => positions[index] ?? -1,
+  };
+  if (filter.feasible.length === 0) {
     return { ...base, outcome: { ok: false, ...noFitMessage(filter, ctx.fleet.clusters.length) } };
+  }
 
   const score = runScores(ctx, registry.scores, filter.feasible);
-  const requests = ctx.template.podRequests;
   const ranked: RankedCluster[] = filter.feasible.map((entry, i) => ({
     entry,
     total: score.total[i]!,
-    capacity: replicaCapacity(entry.available, requests) + (ctx.previous.get(entry.name) ?? 0),
-    unitCost: unitMonthlyCost(ctx, entry),
+    capacity: ctx.capacityOf(entry),
+    unitCost: ctx.unitCostOf(entry),
   }));
   const strategy = strategyFor(ctx);
   const { ordered, notes } = strategy.candidates(ctx, ranked);
-  const withScores = { ...base, score, ranked, strategy, notes };
+  const withScores = { ...base, score, strategy, notes };
   if (ordered.length === 0) {
-    const weighted = strategy.algorithm === 'StaticWeights';
-    return {
-      ...withScores,
-      outcome: weighted
-        ? { ok: false, reason: 'NoWeightedCluster', message: 'no feasible cluster has a static weight > 0' }
+    const outcome =
+      strategy.algorithm === 'StaticWeights'
+        ? {
+            ok: false as const,
+            reason: 'NoWeightedCluster' as const,
+            message: 'no feasible cluster has a static weight > 0',
+          }
         : {
-            ok: false,
-            reason: 'InsufficientCapacity',
+            ok: false as const,
+            reason: 'InsufficientCapacity' as const,
             message: 'no feasible cluster has room for a replica',
-          },
-    };
+          };
+    return { ...withScores, outcome };
   }
 
-  const objective = new Map(filter.feasible.map((c, i) => [c.name, score.objective[i]!]));
+  const objectiveOf = (name: string): number => {
+    const entry = ctx.fleet.byName.get(name);
+    const pos = entry !== undefined ? positions[entry.index]! : -1;
+    return pos >= 0 ? score.objective[pos]! : 0;
+  };
   const fresh: PlaceResult = place(ctx, strategy, ordered);
   const incremental: PlaceResult | undefined =
     ctx.previous.size > 0 ? place(ctx, strategy, ordered, ctx.previous) : undefined;
-  const choice = chooseStable(ctx, fresh, incremental, objective);
+  const choice = chooseStable(ctx, fresh, incremental, objectiveOf);
   if (!choice.result.ok) return { ...withScores, outcome: choice.result };
-  return {
-    ...withScores,
-    outcome: {
-      ok: true,
-      placement: choice.result.placement,
-      groups: choice.result.groups,
-      stability: choice.stability,
-    },
-  };
+  const { placement, groups } = choice.result;
+  return { ...withScores, outcome: { ok: true, placement, groups, stability: choice.stability } };
 }

@@ -31,7 +31,8 @@ export function place(
   const replicas = ctx.template.replicas;
   const constraints = ctx.policy.spread;
   const divided = strategy.algorithm !== 'Duplicated' && replicas !== undefined;
-  const survivors = previous === undefined ? [] : ordered.filter((r) => previous.has(r.entry.name));
+  const survivors =
+    previous === undefined || previous.size === 0 ? [] : ordered.filter((r) => previous.has(r.entry.name));
   const prevOf = (name: string): number => previous?.get(name) ?? 0;
 
   if (!divided) {

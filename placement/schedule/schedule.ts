@@ -5,7 +5,12 @@
  */
 import { buildExplanation, type ExplanationHeader, emptyExplanation } from '../explain/build.js';
 import type { AffinityTermOutcome } from '../explain/types.js';
-import { buildFleetSnapshot, type FleetSnapshot, isFleetSnapshot } from '../fleet/snapshot.js';
+import {
+  buildFleetSnapshot,
+  type FleetSnapshot,
+  isFleetSnapshot,
+  replicaCapacity,
+} from '../fleet/snapshot.js';
 import type { Registry } from '../framework/registry.js';
 import type { DecisionContext } from '../framework/types.js';
 import { type CostModel, defaultCostModel } from '../model-types.js';
@@ -15,6 +20,7 @@ import { selectPolicy } from '../policy/precedence.js';
 import type { ClusterSnapshot, Eviction, ScheduleInput, ScheduleResult, TargetCluster } from '../types.js';
 import { type Attempt, attempt } from './decide.js';
 import type { Placement } from './place.js';
+import { unitMonthlyCost } from './unit-cost.js';
 
 /** Options of schedule(). */
 export interface ScheduleOptions {
@@ -54,7 +60,12 @@ function makeContext(
   previous: Map<string, number | undefined>,
   requeue: { at: number },
 ): DecisionContext {
-  return {
+  const n = fleet.clusters.length;
+  // Per-decision memos, NaN = not computed yet.
+  const capacity = new Float64Array(n).fill(Number.NaN);
+  const unitCost = new Float64Array(n).fill(Number.NaN);
+  const requests = input.template.podRequests;
+  const ctx: DecisionContext = {
     fleet,
     policy,
     term: policy.terms[termIndex]!,
@@ -65,7 +76,24 @@ function makeContext(
     requeueAt(t) {
       if (t < requeue.at) requeue.at = t;
     },
+    capacityOf(c) {
+      let v = capacity[c.index]!;
+      if (Number.isNaN(v)) {
+        v = replicaCapacity(c.available, requests) + (previous.get(c.name) ?? 0);
+        capacity[c.index] = v;
+      }
+      return v;
+    },
+    unitCostOf(c) {
+      let v = unitCost[c.index]!;
+      if (Number.isNaN(v)) {
+        v = unitMonthlyCost(requests, c) ?? Number.POSITIVE_INFINITY;
+        unitCost[c.index] = v;
+      }
+      return Number.isFinite(v) ? v : undefined;
+    },
   };
+  return ctx;
 }
 
 function evictionsOf(

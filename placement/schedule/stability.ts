@@ -16,12 +16,12 @@ import type { Placement, PlaceResult } from './place.js';
 export type StabilityChoice = StabilityOutcome;
 
 /** Replica-weighted mean objective score of a placement (each cluster counts 1 without replicas). */
-export function objectiveScore(p: Placement, objective: ReadonlyMap<string, number>): number {
+export function objectiveScore(p: Placement, objective: (cluster: string) => number): number {
   let sum = 0;
   let weight = 0;
   for (const [name, replicas] of p) {
     const w = replicas ?? 1;
-    sum += w * (objective.get(name) ?? 0);
+    sum += w * objective(name);
     weight += w;
   }
   return weight > 0 ? Math.round((sum / weight) * 100) / 100 : 0;
@@ -42,7 +42,7 @@ export function chooseStable(
   ctx: DecisionContext,
   fresh: PlaceResult,
   incremental: PlaceResult | undefined,
-  objective: ReadonlyMap<string, number>,
+  objective: (cluster: string) => number,
 ): { result: PlaceResult; stability: StabilityChoice } {
   if (incremental === undefined) {
     return {

@@ -4,8 +4,8 @@
  * GiB-hour)), so ranking thousands of clusters costs no model call per cluster.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
-import type { DecisionContext } from '../framework/types.js';
 import { HOURS_PER_MONTH } from '../model-types.js';
+import type { TemplateInfo } from '../types.js';
 
 /** Size assumed for a replica whose pod template declares no requests (ranking only). */
 export const REFERENCE_REQUESTS = { cpuMilli: 250, memoryBytes: 512 * 1024 * 1024 } as const;
@@ -13,9 +13,9 @@ export const REFERENCE_REQUESTS = { cpuMilli: 250, memoryBytes: 512 * 1024 * 102
 const GIB = 1024 * 1024 * 1024;
 
 /** USD per replica per month, or undefined when the cluster has no price. */
-export function unitMonthlyCost(ctx: DecisionContext, c: ClusterEntry): number | undefined {
+export function unitMonthlyCost(requests: TemplateInfo['podRequests'], c: ClusterEntry): number | undefined {
   const price = c.price;
   if (price === undefined) return undefined;
-  const r = ctx.template.podRequests ?? REFERENCE_REQUESTS;
+  const r = requests ?? REFERENCE_REQUESTS;
   return HOURS_PER_MONTH * ((r.cpuMilli / 1000) * price.vcpuHour + (r.memoryBytes / GIB) * price.gibHour);
 }

@@ -11,6 +11,8 @@
  *   2. fill: add the remaining candidates in preference order while no maxGroups is exceeded and
  *      the caller's `enough` condition is not met (Duplicated and Spread take all; Aggregated and
  *      CostOptimized stop once capacity covers the replicas).
+ * Greedy, so it can miss a solution when one constraint's maxGroups and another's minGroups
+ * interact tightly; it then reports SpreadConstraintUnsatisfiable with the constraint at fault.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { SpreadConstraint } from '../policy/schema.js';
@@ -50,54 +52,55 @@ export interface SelectOptions {
 /** Selects clusters under spread constraints (see file comment). */
 export function selectClusters(opts: SelectOptions): SelectionResult {
   const { constraints, candidates } = opts;
+  const k = constraints.length;
+  const fields = constraints.map((c) => c.spreadByField);
   const counts = constraints.map(() => new Map<string, number>());
   const selected: ClusterEntry[] = [];
-  const inSet = new Set<string>();
+  const inSet = new Set<number>();
   const seeds = new Set<string>();
-  const keysOf = (c: ClusterEntry): string[] => constraints.map((k) => groupKey(c, k.spreadByField));
-  const admissible = (keys: string[]): boolean =>
-    constraints.every((k, i) => {
-      const max = k.maxGroups;
-      return max === undefined || counts[i]!.has(keys[i]!) || counts[i]!.size < max;
-    });
   let capacity = 0;
-  const add = (c: ClusterEntry, keys: string[]): void => {
+
+  const admissible = (c: ClusterEntry): boolean => {
+    for (let i = 0; i < k; i++) {
+      const max = constraints[i]!.maxGroups;
+      if (max !== undefined && counts[i]!.size >= max && !counts[i]!.has(groupKey(c, fields[i]!)))
+        return false;
+    }
+    return true;
+  };
+  const add = (c: ClusterEntry): void => {
     selected.push(c);
+    inSet.add(c.index);
     if (opts.enough !== undefined) capacity += opts.enough.capacity(c);
-    inSet.add(c.name);
-    keys.forEach((key, i) => {
+    for (let i = 0; i < k; i++) {
+      const key = groupKey(c, fields[i]!);
       counts[i]!.set(key, (counts[i]!.get(key) ?? 0) + 1);
-    });
+    }
   };
 
   for (const c of opts.forced ?? []) {
-    const keys = keysOf(c);
-    if (!admissible(keys)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
-    add(c, keys);
+    if (!admissible(c)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
+    add(c);
   }
 
   // Phase 1: coverage.
   for (;;) {
-    const deficient = constraints.map((k, i) => counts[i]!.size < k.minGroups);
+    const deficient = constraints.map((c, i) => counts[i]!.size < c.minGroups);
     if (!deficient.includes(true)) break;
     let best: ClusterEntry | undefined;
-    let bestKeys: string[] = [];
     let bestHelps = 0;
     for (const c of candidates) {
-      if (inSet.has(c.name)) continue;
-      const keys = keysOf(c);
+      if (inSet.has(c.index)) continue;
       let helps = 0;
-      keys.forEach((key, i) => {
-        if (deficient[i] && !counts[i]!.has(key)) helps++;
-      });
-      if (helps > bestHelps && admissible(keys)) {
+      for (let i = 0; i < k; i++) if (deficient[i] && !counts[i]!.has(groupKey(c, fields[i]!))) helps++;
+      if (helps > bestHelps && admissible(c)) {
         best = c;
-        bestKeys = keys;
         bestHelps = helps;
+        if (helps === k) break;
       }
     }
     if (best === undefined) return { ok: false, message: coverageFailure(constraints, candidates, counts) };
-    add(best, bestKeys);
+    add(best);
     seeds.add(best.name);
     if (opts.maxSeeds !== undefined && seeds.size > opts.maxSeeds) {
       return {
@@ -109,16 +112,11 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
 
   // Phase 2: fill.
   const needed = opts.enough?.needed ?? Number.POSITIVE_INFINITY;
-  const unconstrained = constraints.length === 0;
+  const anyMax = constraints.some((c) => c.maxGroups !== undefined);
   for (const c of candidates) {
     if (capacity >= needed) break;
-    if (inSet.has(c.name)) continue;
-    if (unconstrained) {
-      add(c, []);
-      continue;
-    }
-    const keys = keysOf(c);
-    if (admissible(keys)) add(c, keys);
+    if (inSet.has(c.index)) continue;
+    if (!anyMax || admissible(c)) add(c);
   }
   return { ok: true, selected, seeds, groups: counts.map((m) => [...m.keys()].sort()) };
 }

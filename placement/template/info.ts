@@ -11,7 +11,7 @@
  */
 import type { KubeObject, TemplateInfo } from '../types.js';
 import { asObject, asObjects, asString, type JsonObject, podSpecOf, REPLICA_FIELD } from './pod-spec.js';
-import { cpuMillis, memoryBytes } from './quantity.js';
+import { parseCpuMilli, parseMemoryBytes } from './quantity.js';
 
 /** Annotation that declares (or denies) that a workload holds user data. */
 export const DATA_BEARING_ANNOTATION = 'fedgate.dev/data-bearing';
@@ -23,8 +23,8 @@ function containerRequests(c: JsonObject): { cpuMilli: number; memoryBytes: numb
   const cpu = req.cpu ?? lim.cpu;
   const mem = req.memory ?? lim.memory;
   return {
-    cpuMilli: typeof cpu === 'string' || typeof cpu === 'number' ? cpuMillis(cpu) : 0,
-    memoryBytes: typeof mem === 'string' || typeof mem === 'number' ? memoryBytes(mem) : 0,
+    cpuMilli: typeof cpu === 'string' || typeof cpu === 'number' ? parseCpuMilli(cpu) : 0,
+    memoryBytes: typeof mem === 'string' || typeof mem === 'number' ? parseMemoryBytes(mem) : 0,
   };
 }
 

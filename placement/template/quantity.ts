@@ -50,11 +50,11 @@ export function parseQuantity(q: string | number): number {
 }
 
 /** CPU quantity in millicores (rounded up). */
-export function cpuMillis(q: string | number): number {
+export function parseCpuMilli(q: string | number): number {
   return Math.ceil(parseQuantity(q) * 1000 - 1e-9);
 }
 
 /** Memory quantity in bytes (rounded up). */
-export function memoryBytes(q: string | number): number {
+export function parseMemoryBytes(q: string | number): number {
   return Math.ceil(parseQuantity(q) - 1e-9);
 }
