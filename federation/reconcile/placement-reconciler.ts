@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { type ScheduleResult, schedule, templateInfoFromManifest } from '../../placement/index.js';
+import {
+  referencedDependencies,
+  type ScheduleResult,
+  schedule,
+  templateInfoFromManifest,
+} from '../../placement/index.js';
 import type { PlacementJob, PropagationJob, Queues } from '../queue/queues.js';
 import { jobIds } from '../queue/queues.js';
 import {
@@ -16,6 +21,35 @@ import type { FleetView } from './fleet-view.js';
 
 /** A Binding as stored. */
 export type BindingObject = KubeObject & { spec: BindingSpec; status?: BindingStatus };
+
+/** Kinds that follow the workloads referencing them (core/v1). */
+const DEPENDENCY_KINDS: ReadonlySet<string> = new Set([
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'PersistentVolumeClaim',
+]);
+
+/**
+ * Adds what dependency-following contributes to a binding spec: a dependency also goes wherever
+ * the workloads that reference it run; a workload records what it references.
+ */
+function withFollowed(
+  spec: BindingSpec,
+  followed: readonly BindingObject[],
+  dependencies: BindingSpec['dependencies'],
+): BindingSpec {
+  const out: BindingSpec = { ...spec, ...(dependencies && dependencies.length > 0 ? { dependencies } : {}) };
+  if (followed.length === 0) return out;
+  const clusters = new Map(spec.clusters.map((c) => [c.name, c]));
+  for (const b of followed)
+    for (const c of b.spec.clusters) if (!clusters.has(c.name)) clusters.set(c.name, { name: c.name });
+  return {
+    ...out,
+    clusters: [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    requiredBy: followed.map((b) => b.metadata.name).sort(),
+  };
+}
 
 /** Where the Binding of a template lives. */
 export function bindingKeyFor(template: PlacementJob): ObjectKey {
@@ -76,9 +110,23 @@ export class PlacementReconciler {
       now: this.now(),
     });
     const generation = template.metadata.generation ?? 1;
-    const spec = this.bindingSpec(job, template, result, existing);
-    const status = this.bindingStatus(result, generation, existing);
+    const policy =
+      result.status === 'Scheduled' ? state.policies.find((p) => p.name === result.policy) : undefined;
+    const dependencies =
+      result.status === 'Scheduled' && policy?.spec.propagateDependencies !== false
+        ? referencedDependencies(template).map((d) => ({ kind: d.kind, name: d.name }))
+        : [];
+    const followed = DEPENDENCY_KINDS.has(template.kind)
+      ? await this.workloadsRequiring(job, template.kind)
+      : [];
+    const spec = withFollowed(this.bindingSpec(job, template, result, existing), followed, dependencies);
+    const status = this.bindingStatus(result, generation, existing, followed);
     const saved = await this.saveBinding(bindingKey, existing, spec, status);
+    await this.enqueueDependencies(
+      job.namespace,
+      [...(existing?.spec.dependencies ?? []), ...dependencies],
+      saved.metadata.resourceVersion ?? '',
+    );
 
     const clusters = new Set<string>([
       ...spec.clusters.map((c) => c.name),
@@ -152,23 +200,31 @@ export class PlacementReconciler {
     result: ScheduleResult,
     generation: number,
     existing: BindingObject | undefined,
+    followed: readonly BindingObject[],
   ): BindingStatus {
     const scheduled: Omit<Condition, 'lastTransitionTime'> =
-      result.status === 'Scheduled'
+      result.status !== 'Scheduled' && followed.length > 0
         ? {
             type: 'Scheduled',
             status: 'True',
-            reason: 'Scheduled',
-            message: `placed by policy ${result.policy}`,
+            reason: 'FollowsWorkload',
+            message: `placed with the workloads that reference it: ${followed.map((b) => b.metadata.name).join(', ')}`,
           }
-        : result.status === 'Unschedulable'
-          ? { type: 'Scheduled', status: 'False', reason: result.reason, message: result.message }
-          : {
+        : result.status === 'Scheduled'
+          ? {
               type: 'Scheduled',
-              status: 'False',
-              reason: 'NoMatchingPolicy',
-              message: 'no PlacementPolicy selects this template',
-            };
+              status: 'True',
+              reason: 'Scheduled',
+              message: `placed by policy ${result.policy}`,
+            }
+          : result.status === 'Unschedulable'
+            ? { type: 'Scheduled', status: 'False', reason: result.reason, message: result.message }
+            : {
+                type: 'Scheduled',
+                status: 'False',
+                reason: 'NoMatchingPolicy',
+                message: 'no PlacementPolicy selects this template',
+              };
     const prev = existing?.status?.conditions.find((c) => c.type === 'Scheduled');
     const unchanged = prev && prev.status === scheduled.status && prev.reason === scheduled.reason;
     const lastTransitionTime = unchanged ? prev.lastTransitionTime : new Date(this.now()).toISOString();
@@ -228,6 +284,32 @@ export class PlacementReconciler {
         if ((err as { code?: string }).code !== 'NotFound') throw err;
       });
     return { binding: key, result: 'Deleted', clusters: [], propagations: clusters.length };
+  }
+
+  /** The bindings of workloads in the template's namespace that reference it as a dependency. */
+  private async workloadsRequiring(job: PlacementJob, kind: string): Promise<BindingObject[]> {
+    const { items } = await this.store.list(BINDING_TYPE, { namespace: job.namespace });
+    return (items as BindingObject[]).filter(
+      (b) =>
+        b.spec.clusters.length > 0 &&
+        b.spec.dependencies?.some((d) => d.kind === kind && d.name === job.name),
+    );
+  }
+
+  /** Re-places the dependencies a workload references (or referenced), so they follow its clusters. */
+  private async enqueueDependencies(
+    namespace: string,
+    deps: readonly { kind: string; name: string }[],
+    trigger: string,
+  ): Promise<void> {
+    const unique = new Map(deps.map((d) => [`${d.kind}/${d.name}`, d]));
+    if (unique.size === 0) return;
+    await this.queues.placement.addBulk(
+      [...unique.values()].map((d) => {
+        const data: PlacementJob = { type: `${d.kind}.v1`, namespace, name: d.name, trigger: `-w${trigger}` };
+        return { name: 'place', data, opts: { jobId: jobIds.placement(data, 'dep', 0, data.trigger) } };
+      }),
+    );
   }
 
   private async enqueuePropagation(

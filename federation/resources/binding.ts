@@ -22,6 +22,10 @@ export interface BindingSpec {
   clusters: TargetCluster[];
   /** Clusters being left for a failure; graceful failover keeps them until the new copies are ready. */
   evictions?: { cluster: string; reason: string; since: string }[];
+  /** ConfigMaps, Secrets, ServiceAccounts and PVCs (same namespace) this workload references: they follow it. */
+  dependencies?: { kind: string; name: string }[];
+  /** For a dependency: the bindings of the workloads it follows. */
+  requiredBy?: string[];
 }
 
 /** What fedgate observed of the template in one member cluster. */
