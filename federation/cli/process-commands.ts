@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import closeWithGrace from 'close-with-grace';
 import type { Command } from 'commander';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startApi } from '../runtime/api-process.js';
@@ -7,6 +6,7 @@ import { kubernetesClientFactory } from '../runtime/kube-client-factory.js';
 import { createLogger } from '../runtime/logger.js';
 import { keepSdksOffTheNetwork } from '../runtime/sdk-env.js';
 import { startWorker } from '../runtime/worker.js';
+import { untilStopped } from './until-stopped.js';
 import { registerUpCommand } from './up-command.js';
 
 /**
@@ -38,7 +38,7 @@ export function registerProcessCommands(program: Command): void {
         metrics,
       });
       log.info({ url: api.url }, 'API listening');
-      closeWithGrace({ delay: 10_000 }, async () => api.close());
+      await untilStopped(() => api.close());
     });
 
   program
@@ -81,7 +81,7 @@ export function registerProcessCommands(program: Command): void {
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),
         stalledIntervalMs: positive(o.stalledInterval!, 'stalled-interval'),
       });
-      closeWithGrace({ delay: 10_000 }, async () => worker.close());
+      await untilStopped(() => worker.close());
     });
 
   registerUpCommand(program);
