@@ -49,7 +49,11 @@ export function policy(name: string, input: Partial<PlacementPolicySpecInput> = 
 }
 
 /** Capacity figures for a cluster. */
-export function capacity(cpuMilli: number, memoryBytes = 64 * 2 ** 30, pods = 110): ClusterSnapshot['available'] {
+export function capacity(
+  cpuMilli: number,
+  memoryBytes = 64 * 2 ** 30,
+  pods = 110,
+): ClusterSnapshot['available'] {
   return { cpuMilli, memoryBytes, pods };
 }
 

@@ -3,7 +3,8 @@ import { explainCluster, formatExplanation, type ScheduleResult, schedule } from
 import { cluster, NOW, policy, template } from './helpers.js';
 
 function scheduled(r: ScheduleResult) {
-  if (r.status !== 'Scheduled') throw new Error(`expected Scheduled, got ${JSON.stringify(r, null, 1).slice(0, 800)}`);
+  if (r.status !== 'Scheduled')
+    throw new Error(`expected Scheduled, got ${JSON.stringify(r, null, 1).slice(0, 800)}`);
   return r;
 }
 
@@ -19,7 +20,11 @@ describe('schedule: cluster affinity', () => {
     const r = scheduled(
       schedule({
         template: template(),
-        policies: [policy('p', { clusterAffinity: { labelSelector: { matchLabels: { env: 'prod' } }, exclude: ['gcp-bel'] } })],
+        policies: [
+          policy('p', {
+            clusterAffinity: { labelSelector: { matchLabels: { env: 'prod' } }, exclude: ['gcp-bel'] },
+          }),
+        ],
         fleet,
         now: NOW,
       }),
@@ -28,8 +33,15 @@ describe('schedule: cluster affinity', () => {
       { name: 'aws-fra', replicas: 3 },
       { name: 'onprem-fra', replicas: 3 },
     ]);
-    expect(explainCluster(r.explanation, 'gcp-bel')).toMatchObject({ feasible: false, plugin: 'ClusterAffinity', reason: 'excluded by name' });
-    expect(explainCluster(r.explanation, 'az-ams')).toMatchObject({ feasible: false, plugin: 'ClusterAffinity' });
+    expect(explainCluster(r.explanation, 'gcp-bel')).toMatchObject({
+      feasible: false,
+      plugin: 'ClusterAffinity',
+      reason: 'excluded by name',
+    });
+    expect(explainCluster(r.explanation, 'az-ams')).toMatchObject({
+      feasible: false,
+      plugin: 'ClusterAffinity',
+    });
   });
 
   it('filters by provider and region, with matchExpressions', () => {
@@ -50,13 +62,23 @@ describe('schedule: cluster affinity', () => {
     );
     expect(r.clusters.map((c) => c.name)).toEqual(['aws-fra', 'gcp-bel']);
     const byRegion = scheduled(
-      schedule({ template: template(), policies: [policy('p', { clusterAffinity: { regions: ['westeurope'] } })], fleet, now: NOW }),
+      schedule({
+        template: template(),
+        policies: [policy('p', { clusterAffinity: { regions: ['westeurope'] } })],
+        fleet,
+        now: NOW,
+      }),
     );
     expect(byRegion.clusters.map((c) => c.name)).toEqual(['az-ams']);
   });
 
   it('reports NoClusterFits with a per-plugin count instead of an empty binding', () => {
-    const r = schedule({ template: template(), policies: [policy('p', { clusterAffinity: { clusterNames: ['nope'] } })], fleet, now: NOW });
+    const r = schedule({
+      template: template(),
+      policies: [policy('p', { clusterAffinity: { clusterNames: ['nope'] } })],
+      fleet,
+      now: NOW,
+    });
     expect(r.status).toBe('Unschedulable');
     if (r.status !== 'Unschedulable') return;
     expect(r.reason).toBe('NoClusterFits');
@@ -65,7 +87,12 @@ describe('schedule: cluster affinity', () => {
   });
 
   it('returns NoMatchingPolicy when no selector matches', () => {
-    const r = schedule({ template: template({ kind: 'StatefulSet' }), policies: [policy('p')], fleet, now: NOW });
+    const r = schedule({
+      template: template({ kind: 'StatefulSet' }),
+      policies: [policy('p')],
+      fleet,
+      now: NOW,
+    });
     expect(r.status).toBe('NoMatchingPolicy');
   });
 });
@@ -79,9 +106,14 @@ describe('schedule: taints and tolerations', () => {
   ];
 
   it('untolerated NoSchedule/NoExecute taints filter; PreferNoSchedule does not', () => {
-    const r = scheduled(schedule({ template: template(), policies: [policy('p')], fleet: tainted, now: NOW }));
+    const r = scheduled(
+      schedule({ template: template(), policies: [policy('p')], fleet: tainted, now: NOW }),
+    );
     expect(r.clusters.map((c) => c.name)).toEqual(['c', 'd']);
-    expect(explainCluster(r.explanation, 'a')).toMatchObject({ plugin: 'TaintToleration', reason: 'untolerated taint gpu=true:NoSchedule' });
+    expect(explainCluster(r.explanation, 'a')).toMatchObject({
+      plugin: 'TaintToleration',
+      reason: 'untolerated taint gpu=true:NoSchedule',
+    });
   });
 
   it('tolerations admit the tainted clusters', () => {
@@ -119,7 +151,11 @@ describe('schedule: taints and tolerations', () => {
 });
 
 describe('schedule: Divided by static weights', () => {
-  const three = [cluster('a', { labels: { w: '1' } }), cluster('b', { labels: { w: '2' } }), cluster('c', { labels: { w: '0' } })];
+  const three = [
+    cluster('a', { labels: { w: '1' } }),
+    cluster('b', { labels: { w: '2' } }),
+    cluster('c', { labels: { w: '0' } }),
+  ];
 
   it('divides with Webster rounding and drops zero-weight clusters', () => {
     const r = scheduled(
@@ -178,7 +214,12 @@ describe('schedule: Divided by static weights', () => {
 
 describe('explanation', () => {
   it('is JSON-serialisable and renders as text', () => {
-    const r = schedule({ template: template(), policies: [policy('p', { clusterAffinity: { providers: ['aws'] } })], fleet, now: NOW });
+    const r = schedule({
+      template: template(),
+      policies: [policy('p', { clusterAffinity: { providers: ['aws'] } })],
+      fleet,
+      now: NOW,
+    });
     const e = r.explanation;
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
     const text = formatExplanation(e);

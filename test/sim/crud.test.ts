@@ -21,30 +21,46 @@ describe('discovery', () => {
     expect(pods).toMatchObject({ kind: 'Pod', namespaced: true, shortNames: ['po'] });
     expect(core.resources.find((r) => r.name === 'namespaces')?.namespaced).toBe(false);
     const groups = await c.kc.makeApiClient(k8s.ApisApi).getAPIVersions();
-    expect(groups.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'batch', 'networking.k8s.io']));
+    expect(groups.groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['apps', 'batch', 'networking.k8s.io']),
+    );
     const apps = await c.apps.getAPIResources();
     expect(apps.resources.find((r) => r.name === 'deployments')?.shortNames).toEqual(['deploy']);
-    expect(apps.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['deployments/status', 'deployments/scale', 'statefulsets']));
+    expect(apps.resources.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['deployments/status', 'deployments/scale', 'statefulsets']),
+    );
   });
 });
 
 describe('CRUD', () => {
   it('creates, reads, replaces and deletes with resourceVersion bookkeeping', async () => {
-    const created = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'crud', labels: { a: '1' } }, data: { k: 'v' } } });
+    const created = await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'crud', labels: { a: '1' } }, data: { k: 'v' } },
+    });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
     const rv1 = Number(created.metadata?.resourceVersion);
     expect(rv1).toBeGreaterThan(0);
     const read = await c.core.readNamespacedConfigMap({ name: 'crud', namespace: 'default' });
     expect(read.data).toEqual({ k: 'v' });
-    const replaced = await c.core.replaceNamespacedConfigMap({ name: 'crud', namespace: 'default', body: { ...read, data: { k: 'w' } } });
+    const replaced = await c.core.replaceNamespacedConfigMap({
+      name: 'crud',
+      namespace: 'default',
+      body: { ...read, data: { k: 'w' } },
+    });
     expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(rv1);
     expect(replaced.metadata?.uid).toBe(created.metadata?.uid);
     const status = await c.core.deleteNamespacedConfigMap({ name: 'crud', namespace: 'default' });
     expect(status.status).toBe('Success');
     const gone = await apiError(c.core.readNamespacedConfigMap({ name: 'crud', namespace: 'default' }));
     expect(gone.code).toBe(404);
-    expect(statusOf(gone)).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'configmaps "crud" not found', code: 404 });
+    expect(statusOf(gone)).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'configmaps "crud" not found',
+      code: 404,
+    });
   });
 
   it('answers 409 AlreadyExists and 409 Conflict on a stale resourceVersion', async () => {
@@ -53,41 +69,64 @@ describe('CRUD', () => {
     const again = await apiError(c.core.createNamespacedConfigMap({ namespace: 'default', body }));
     expect(again.code).toBe(409);
     expect(statusOf(again).reason).toBe('AlreadyExists');
-    await c.core.replaceNamespacedConfigMap({ name: 'dup', namespace: 'default', body: { ...first, data: { a: '2' } } });
-    const stale = await apiError(c.core.replaceNamespacedConfigMap({ name: 'dup', namespace: 'default', body: { ...first, data: { a: '3' } } }));
+    await c.core.replaceNamespacedConfigMap({
+      name: 'dup',
+      namespace: 'default',
+      body: { ...first, data: { a: '2' } },
+    });
+    const stale = await apiError(
+      c.core.replaceNamespacedConfigMap({
+        name: 'dup',
+        namespace: 'default',
+        body: { ...first, data: { a: '3' } },
+      }),
+    );
     expect(stale.code).toBe(409);
     expect(statusOf(stale)).toMatchObject({ reason: 'Conflict' });
     expect(statusOf(stale).message).toContain('the object has been modified');
   });
 
   it('answers 422 Invalid for bad names and missing workload fields', async () => {
-    const badName = await apiError(c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'Bad_Name' } } }));
+    const badName = await apiError(
+      c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'Bad_Name' } } }),
+    );
     expect(badName.code).toBe(422);
     expect(statusOf(badName)).toMatchObject({ reason: 'Invalid' });
     expect(statusOf(badName).message).toContain('metadata.name: Invalid value: "Bad_Name"');
     const noSelector = await apiError(
       c.apps.createNamespacedDeployment({
         namespace: 'default',
-        body: { metadata: { name: 'broken' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } as k8s.V1DeploymentSpec },
+        body: {
+          metadata: { name: 'broken' },
+          spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } as k8s.V1DeploymentSpec,
+        },
       }),
     );
     expect(noSelector.code).toBe(422);
     expect(statusOf(noSelector).message).toContain('spec.selector: Required value');
     const noImage = await apiError(
-      c.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } } }),
+      c.core.createNamespacedPod({
+        namespace: 'default',
+        body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } },
+      }),
     );
     expect(statusOf(noImage).message).toContain('spec.containers[0].image: Required value');
   });
 
   it('requires the namespace to exist, and deleting a namespace deletes its contents', async () => {
-    const missing = await apiError(c.core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }));
+    const missing = await apiError(
+      c.core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }),
+    );
     expect(missing.code).toBe(404);
     expect(statusOf(missing).message).toBe('namespaces "nowhere" not found');
     await c.core.createNamespace({ body: { metadata: { name: 'team-a' } } });
     const ns = await c.core.readNamespace({ name: 'team-a' });
     expect(ns.status?.phase).toBe('Active');
     expect(ns.metadata?.labels?.['kubernetes.io/metadata.name']).toBe('team-a');
-    await c.core.createNamespacedSecret({ namespace: 'team-a', body: { metadata: { name: 's' }, stringData: { password: 'hunter2' } } });
+    await c.core.createNamespacedSecret({
+      namespace: 'team-a',
+      body: { metadata: { name: 's' }, stringData: { password: 'hunter2' } },
+    });
     const secret = await c.core.readNamespacedSecret({ name: 's', namespace: 'team-a' });
     expect(secret.type).toBe('Opaque');
     expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toBe('hunter2');
@@ -99,7 +138,10 @@ describe('CRUD', () => {
   });
 
   it('allocates ClusterIPs and defaults services; serviceaccounts exist per namespace', async () => {
-    const svc = await c.core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } });
+    const svc = await c.core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
     expect(svc.spec?.clusterIP).toMatch(/^10\.96\./);
     expect(svc.spec?.type).toBe('ClusterIP');
     expect(svc.spec?.ports?.[0]).toMatchObject({ protocol: 'TCP', targetPort: 80 });
@@ -109,13 +151,22 @@ describe('CRUD', () => {
   });
 
   it('supports dryRun=All without persisting', async () => {
-    const dry = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dry' } }, dryRun: 'All' });
+    const dry = await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'dry' } },
+      dryRun: 'All',
+    });
     expect(dry.metadata?.name).toBe('dry');
-    expect((await apiError(c.core.readNamespacedConfigMap({ name: 'dry', namespace: 'default' }))).code).toBe(404);
+    expect((await apiError(c.core.readNamespacedConfigMap({ name: 'dry', namespace: 'default' }))).code).toBe(
+      404,
+    );
   });
 
   it('supports generateName', async () => {
-    const cm = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { generateName: 'gen-' } } });
+    const cm = await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { generateName: 'gen-' } },
+    });
     expect(cm.metadata?.name).toMatch(/^gen-[a-z0-9]{5}$/);
   });
 });
@@ -126,14 +177,25 @@ describe('list', () => {
     for (let i = 0; i < 7; i++) {
       await c.core.createNamespacedConfigMap({
         namespace: 'lists',
-        body: { metadata: { name: `cm-${i}`, labels: { app: i % 2 === 0 ? 'even' : 'odd', idx: String(i), ...(i === 0 ? { first: 'yes' } : {}) } } },
+        body: {
+          metadata: {
+            name: `cm-${i}`,
+            labels: {
+              app: i % 2 === 0 ? 'even' : 'odd',
+              idx: String(i),
+              ...(i === 0 ? { first: 'yes' } : {}),
+            },
+          },
+        },
       });
     }
   });
 
   it('filters with label selectors', async () => {
     const names = async (labelSelector: string) =>
-      (await c.core.listNamespacedConfigMap({ namespace: 'lists', labelSelector })).items.map((i) => i.metadata?.name);
+      (await c.core.listNamespacedConfigMap({ namespace: 'lists', labelSelector })).items.map(
+        (i) => i.metadata?.name,
+      );
     expect(await names('app=even')).toEqual(['cm-0', 'cm-2', 'cm-4', 'cm-6']);
     expect(await names('app!=even')).toEqual(['cm-1', 'cm-3', 'cm-5']);
     expect(await names('idx in (1,2,3)')).toEqual(['cm-1', 'cm-2', 'cm-3']);
@@ -143,7 +205,10 @@ describe('list', () => {
   });
 
   it('filters with field selectors and lists across namespaces', async () => {
-    const one = await c.core.listNamespacedConfigMap({ namespace: 'lists', fieldSelector: 'metadata.name=cm-3' });
+    const one = await c.core.listNamespacedConfigMap({
+      namespace: 'lists',
+      fieldSelector: 'metadata.name=cm-3',
+    });
     expect(one.items.map((i) => i.metadata?.name)).toEqual(['cm-3']);
     const all = await c.core.listConfigMapForAllNamespaces({ labelSelector: 'app' });
     expect(all.items.every((i) => i.metadata?.namespace === 'lists')).toBe(true);
@@ -168,7 +233,12 @@ describe('list', () => {
 
 describe('unknown kinds and CRDs', () => {
   it('stores objects of an unknown group/version generically and lists them in discovery', async () => {
-    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'default' }, spec: { size: 3 } };
+    const widget = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1', namespace: 'default' },
+      spec: { size: 3 },
+    };
     const res = await fetch(`${sim.url}/apis/example.com/v1/namespaces/default/widgets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -177,7 +247,11 @@ describe('unknown kinds and CRDs', () => {
     expect(res.status).toBe(201);
     const list = await c.objects.list('example.com/v1', 'Widget', 'default');
     expect(list.items.map((i) => i.metadata?.name)).toEqual(['w1']);
-    const read = await c.objects.read({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'default' } });
+    const read = await c.objects.read({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1', namespace: 'default' },
+    });
     expect((read as unknown as { spec: { size: number } }).spec.size).toBe(3);
     const missing = await fetch(`${sim.url}/apis/example.com/v1/namespaces/default/widgets/nope`);
     expect(missing.status).toBe(404);
@@ -192,12 +266,23 @@ describe('unknown kinds and CRDs', () => {
         group: 'fedgate.dev',
         scope: 'Namespaced',
         names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', shortNames: ['gd'] },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
+        ],
       },
     } as k8s.KubernetesObject);
-    const gadget = { apiVersion: 'fedgate.dev/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'default' }, spec: { colour: 'red' } };
+    const gadget = {
+      apiVersion: 'fedgate.dev/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g1', namespace: 'default' },
+      spec: { colour: 'red' },
+    };
     await c.objects.patch(gadget, undefined, undefined, 'fedgate', true, k8s.PatchStrategy.ServerSideApply);
-    const got = await c.objects.read({ apiVersion: 'fedgate.dev/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'default' } });
+    const got = await c.objects.read({
+      apiVersion: 'fedgate.dev/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g1', namespace: 'default' },
+    });
     expect(got.metadata?.generation).toBe(1);
     expect(got.metadata?.managedFields?.[0]?.manager).toBe('fedgate');
   });

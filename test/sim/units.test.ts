@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { fieldSetOf, formatPath, fromFieldsV1, toFieldsV1 } from '../../sim/kubernetes/managed-fields.js';
-import { parseFieldSelector, matchesFields } from '../../sim/kubernetes/field-selector.js';
+import { matchesFields, parseFieldSelector } from '../../sim/kubernetes/field-selector.js';
 import { applyJsonPatch } from '../../sim/kubernetes/json-patch.js';
 import { matchesLabels, parseLabelSelector } from '../../sim/kubernetes/label-selector.js';
+import { fieldSetOf, formatPath, fromFieldsV1, toFieldsV1 } from '../../sim/kubernetes/managed-fields.js';
 import { applyMergePatch, applyStrategicMergePatch } from '../../sim/kubernetes/merge-patch.js';
-import { formatBytes, formatCpuMillis, parseBytes, parseCpuMillis, parseQuantity } from '../../sim/kubernetes/quantity.js';
-import { chooseNode, podRequests } from '../../sim/kubernetes/scheduler-sim.js';
 import { nodeObject } from '../../sim/kubernetes/nodes.js';
+import {
+  formatBytes,
+  formatCpuMillis,
+  parseBytes,
+  parseCpuMillis,
+  parseQuantity,
+} from '../../sim/kubernetes/quantity.js';
+import { chooseNode, podRequests } from '../../sim/kubernetes/scheduler-sim.js';
 import type { KubeObject } from '../../sim/kubernetes/types.js';
 
 describe('quantity', () => {
@@ -74,7 +80,13 @@ describe('label selectors', () => {
 });
 
 describe('field selectors', () => {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: {}, status: { phase: 'Running' } } as unknown as KubeObject;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: {},
+    status: { phase: 'Running' },
+  } as unknown as KubeObject;
   it('matches dotted paths, != and absent fields as empty', () => {
     expect(matchesFields(parseFieldSelector('metadata.name=p,metadata.namespace=ns'), pod)).toBe(true);
     expect(matchesFields(parseFieldSelector('status.phase!=Failed'), pod)).toBe(true);
@@ -90,10 +102,34 @@ describe('patches', () => {
   });
 
   it('strategic merge patch merges containers by name and honours $patch: delete', () => {
-    const live = { spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } };
-    const out = applyStrategicMergePatch(live, { spec: { containers: [{ name: 'b', image: 'b:2' }, { name: 'c', image: 'c:1' }] } });
-    expect(out).toEqual({ spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:2' }, { name: 'c', image: 'c:1' }] } });
-    const removed = applyStrategicMergePatch(live, { spec: { containers: [{ name: 'a', $patch: 'delete' }] } });
+    const live = {
+      spec: {
+        containers: [
+          { name: 'a', image: 'a:1' },
+          { name: 'b', image: 'b:1' },
+        ],
+      },
+    };
+    const out = applyStrategicMergePatch(live, {
+      spec: {
+        containers: [
+          { name: 'b', image: 'b:2' },
+          { name: 'c', image: 'c:1' },
+        ],
+      },
+    });
+    expect(out).toEqual({
+      spec: {
+        containers: [
+          { name: 'a', image: 'a:1' },
+          { name: 'b', image: 'b:2' },
+          { name: 'c', image: 'c:1' },
+        ],
+      },
+    });
+    const removed = applyStrategicMergePatch(live, {
+      spec: { containers: [{ name: 'a', $patch: 'delete' }] },
+    });
     expect(removed).toEqual({ spec: { containers: [{ name: 'b', image: 'b:1' }] } });
   });
 
@@ -120,7 +156,12 @@ describe('managed fields', () => {
   it('round-trips field sets through FieldsV1 with list keys and "." markers', () => {
     const obj = {
       metadata: { name: 'x', labels: { app: 'web' } },
-      spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80, protocol: 'TCP' }] }] } } },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80, protocol: 'TCP' }] }] },
+        },
+      },
     };
     const set = fieldSetOf(obj, { structured: true, excludeStatus: true });
     const tree = toFieldsV1(set);
@@ -128,7 +169,9 @@ describe('managed fields', () => {
       'f:metadata': { 'f:labels': { 'f:app': {} } },
       'f:spec': {
         'f:replicas': {},
-        'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } },
+        'f:template': {
+          'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+        },
       },
     });
     expect(fromFieldsV1(tree)).toEqual(set);
@@ -138,9 +181,24 @@ describe('managed fields', () => {
 });
 
 describe('scheduler', () => {
-  const nodes = [nodeObject({ name: 'n1', cpu: '1', memory: '1Gi', pods: 3 }, 0, 'v1.32.2'), nodeObject({ name: 'n2', cpu: '2', memory: '1Gi', pods: 3, taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] }, 1, 'v1.32.2')];
+  const nodes = [
+    nodeObject({ name: 'n1', cpu: '1', memory: '1Gi', pods: 3 }, 0, 'v1.32.2'),
+    nodeObject(
+      {
+        name: 'n2',
+        cpu: '2',
+        memory: '1Gi',
+        pods: 3,
+        taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }],
+      },
+      1,
+      'v1.32.2',
+    ),
+  ];
   it('sums requests with defaults', () => {
-    expect(podRequests({ containers: [{ resources: { requests: { cpu: '250m', memory: '64Mi' } } }, {}] })).toEqual({ cpuMillis: 350, memoryBytes: (64 + 128) * 2 ** 20 });
+    expect(
+      podRequests({ containers: [{ resources: { requests: { cpu: '250m', memory: '64Mi' } } }, {}] }),
+    ).toEqual({ cpuMillis: 350, memoryBytes: (64 + 128) * 2 ** 20 });
   });
 
   it('fits by capacity, respects taints and explains failures', () => {
@@ -149,8 +207,13 @@ describe('scheduler', () => {
     const used = new Map([['n1', { cpuMillis: 600, memoryBytes: 0, pods: 1 }]]);
     const result = chooseNode(nodes, used, spec, podRequests(spec));
     expect(result).toHaveProperty('message');
-    expect('message' in result && result.message).toMatch(/0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) had untolerated taint \{dedicated: x\}/);
-    const tolerant = { ...spec, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'x', effect: 'NoSchedule' }] };
+    expect('message' in result && result.message).toMatch(
+      /0\/2 nodes are available: 1 Insufficient cpu, 1 node\(s\) had untolerated taint \{dedicated: x\}/,
+    );
+    const tolerant = {
+      ...spec,
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'x', effect: 'NoSchedule' }],
+    };
     expect(chooseNode(nodes, used, tolerant, podRequests(tolerant))).toEqual({ node: 'n2' });
   });
 });
