@@ -30,6 +30,8 @@ export interface NodeReport {
 
 /** What a health probe saw. */
 export interface ClusterProbe {
+  /** The uid of the kube-system namespace: stable for a cluster's life, new when it is rebuilt. */
+  readonly clusterID: string;
   readonly kubernetesVersion: string;
   readonly nodes: readonly NodeReport[];
   /** For every scheduled pod that holds capacity (not Succeeded/Failed): its containers' requests, raw quantities. */

@@ -3,11 +3,13 @@ import { parseCpuMilli, parseMemoryBytes } from '../../placement/index.js';
 import type { ClusterProbe } from '../../providers/member-cluster-client.js';
 import { isProviderError } from '../../providers/provider-error.js';
 import type { Queues } from '../queue/queues.js';
-import { MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
+import type { BindingClusterStatus } from '../resources/binding.js';
+import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import type { ClusterResources, Condition, MemberClusterStatus } from '../resources/member-cluster.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import type { MemberClusterObject } from './cluster-snapshot.js';
+import type { BindingObject } from './placement-reconciler.js';
 import { enqueueAllTemplates } from './template-jobs.js';
 
 /** Tuning of health checks. */
@@ -73,9 +75,23 @@ export class HealthReconciler {
             : (prev?.conditions ?? []),
       };
     }
+    const replaced =
+      prev?.clusterID !== undefined && next.clusterID !== undefined && prev.clusterID !== next.clusterID;
+    // Same name and address, different cluster (rebuilt, or restored empty): what fedgate placed
+    // there is gone. Its binding statuses say so before the new identity is recorded.
+    if (replaced) await this.markReplaced(name, nowIso);
     await this.store.updateStatus(key, next);
     const status = next.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-    if (status !== (prevReady?.status ?? 'Unknown') || (prevReady === undefined && status === 'True')) {
+    if (replaced) {
+      this.log.warn(
+        { cluster: name, from: prev?.clusterID, to: next.clusterID },
+        'cluster identity changed; re-applying',
+      );
+      await enqueueAllTemplates(this.store, this.queues, `-i${name}${next.clusterID?.slice(0, 8)}`);
+    } else if (
+      status !== (prevReady?.status ?? 'Unknown') ||
+      (prevReady === undefined && status === 'True')
+    ) {
       this.log.info(
         { cluster: name, from: prevReady?.status ?? 'none', to: status },
         'cluster readiness changed',
@@ -83,6 +99,25 @@ export class HealthReconciler {
       await enqueueAllTemplates(this.store, this.queues, `-c${name}${Date.parse(nowIso)}`);
     }
     return status;
+  }
+
+  /** Sets every binding status of a replaced cluster back to Pending: nothing is applied there any more. */
+  private async markReplaced(cluster: string, nowIso: string): Promise<void> {
+    const { items } = await this.store.list(BINDING_TYPE);
+    for (const b of items as BindingObject[]) {
+      if (!b.spec.clusters.some((c) => c.name === cluster)) continue;
+      const status: BindingClusterStatus = {
+        cluster,
+        phase: 'Pending',
+        message: 'the member cluster was replaced (new kube-system uid); re-applying',
+        lastUpdateTime: nowIso,
+      };
+      await this.store.setClusterStatus(
+        { type: BINDING_TYPE, namespace: b.metadata.namespace ?? '', name: b.metadata.name },
+        cluster,
+        status,
+      );
+    }
   }
 }
 
@@ -116,6 +151,7 @@ function summarize(
     }
   }
   return {
+    ...(probe.clusterID ? { clusterID: probe.clusterID } : {}),
     kubernetesVersion: probe.kubernetesVersion,
     nodes: probe.nodes.length,
     allocatable,

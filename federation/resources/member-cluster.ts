@@ -98,6 +98,8 @@ export interface ClusterResources {
 /** What the health check observed of a member cluster. */
 export interface MemberClusterStatus {
   conditions: Condition[];
+  /** The cluster's identity (uid of its kube-system namespace): a change means a rebuilt, empty cluster. */
+  clusterID?: string;
   kubernetesVersion?: string;
   nodes?: number;
   allocatable?: ClusterResources;

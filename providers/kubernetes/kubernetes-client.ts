@@ -51,8 +51,9 @@ export class KubernetesClient implements MemberClusterClient {
   }
 
   async probe(): Promise<ClusterProbe> {
-    const [info, nodes, pods] = await Promise.all([
+    const [info, system, nodes, pods] = await Promise.all([
       this.call('read version', () => this.version.getCode()),
+      this.call('read namespace kube-system', () => this.core.readNamespace({ name: 'kube-system' })),
       this.call('list nodes', () => this.core.listNode()),
       this.call('list pods', () =>
         this.core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }),
@@ -67,7 +68,12 @@ export class KubernetesClient implements MemberClusterClient {
     const podRequests = pods.items
       .filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && p.spec?.nodeName)
       .map((p) => (p.spec?.containers ?? []).map((c) => c.resources?.requests ?? {}));
-    return { kubernetesVersion: info.gitVersion, nodes: nodeReports, podRequests };
+    return {
+      clusterID: system.metadata?.uid ?? '',
+      kubernetesVersion: info.gitVersion,
+      nodes: nodeReports,
+      podRequests,
+    };
   }
 
   async apply(

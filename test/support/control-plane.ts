@@ -61,9 +61,9 @@ const DEFAULT_NODES = (name: string): NodeSpec[] => [
 /** Starts the whole control plane for one test. */
 export async function startTestControlPlane(
   clusters: readonly TestCluster[],
-  opts: { worker?: boolean; workerProps?: Partial<WorkerProps> } = {},
+  opts: { worker?: boolean; workerProps?: Partial<WorkerProps>; redisUrl?: string } = {},
 ): Promise<TestControlPlane> {
-  const redis = testRedis();
+  const redis = testRedis(opts.redisUrl);
   const log = pino({ level: process.env.FEDGATE_TEST_LOG ?? 'silent' });
   const token = randomBytes(16).toString('hex');
   const sims = new Map<string, KubeSim>();

@@ -12,9 +12,8 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** Gives a test its own slice of the shared test Redis. */
-export function testRedis(): TestRedis {
-  const url = inject('redisUrl');
+/** Gives a test its own slice of the shared test Redis (or of the Redis at `url`). */
+export function testRedis(url: string = inject('redisUrl')): TestRedis {
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const conns: Redis[] = [];
   return {
