@@ -1,0 +1,172 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { waitFor } from '../../support/wait-for.js';
+import { exited } from '../../support/worker-process.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'federation', 'cli', 'main.ts');
+const TSX = import.meta.resolve('tsx');
+const HAVE_KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].some((p) => existsSync(p));
+
+/** `fedgate up` as a user runs it: no REDIS_URL, so it starts its own redis-server under the state dir. */
+function startUp(cwd: string, args: readonly string[] = []): ChildProcess & { output: () => string } {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('FEDGATE_') && k !== 'REDIS_URL') env[k] = v;
+  }
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'up', '--port', '0', ...args], {
+    cwd,
+    env: { ...env, NO_COLOR: '1', FEDGATE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return Object.assign(child, { output: () => out });
+}
+
+async function fedgate(cwd: string, args: readonly string[]): Promise<string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FEDGATE_')));
+  const { stdout } = await run(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env });
+  return stdout;
+}
+
+/** Deployments in one context of the kubeconfig `fedgate up` wrote, read with kubectl as a user would. */
+async function kubectlDeployments(kubeconfig: string, context: string): Promise<string[]> {
+  const { stdout } = await run('kubectl', [
+    '--kubeconfig',
+    kubeconfig,
+    '--context',
+    context,
+    'get',
+    'deploy',
+    '-A',
+    '-o',
+    'json',
+  ]);
+  const list = JSON.parse(stdout) as { items: { metadata: { namespace: string; name: string } }[] };
+  return list.items.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort();
+}
+
+describe('fedgate up', () => {
+  let dir: string;
+  let child: (ChildProcess & { output: () => string }) | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fedgate-up-'));
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts the whole system with the examples, serves kubectl and the CLI, and stops cleanly on Ctrl-C', async () => {
+    child = startUp(dir);
+    await waitFor(
+      'fedgate up to report it is up',
+      () => child!.output().includes('Ctrl-C stops everything'),
+      120_000,
+      100,
+    );
+    const out = child.output();
+    expect(out).toMatch(
+      /✓ redis-server on redis:\/\/127\.0\.0\.1:\d+ \(data in .*\.fedgate\/redis, AOF on\)/,
+    );
+    expect(out).toContain('member clusters Ready: 7/7');
+    expect(out).toMatch(/templates placed and applied everywhere: (\d+)\/\1/);
+
+    const state = join(dir, '.fedgate');
+    const config = JSON.parse(await readFile(join(state, 'config.json'), 'utf8')) as {
+      apiUrl: string;
+      token: string;
+    };
+    expect(config.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await stat(join(state, 'config.json'))).mode & 0o777).toBe(0o600);
+    const kubeconfig = join(state, 'kubeconfig');
+    const contexts = (
+      parse(await readFile(kubeconfig, 'utf8')) as { contexts: { name: string }[] }
+    ).contexts.map((c) => c.name);
+    expect(contexts).toEqual(
+      expect.arrayContaining([
+        'onprem-dc1',
+        'aws-us-east-1',
+        'aws-eu-west-1',
+        'gcp-europe-west1',
+        'azure-westeurope',
+      ]),
+    );
+    expect(contexts.length).toBeGreaterThanOrEqual(6);
+
+    // The CLI finds the running system from the working directory, without flags.
+    const clusters = await fedgate(dir, ['get', 'clusters', '-o', 'json']);
+    expect((JSON.parse(clusters) as { items: unknown[] }).items).toHaveLength(contexts.length);
+    const bindings = JSON.parse(await fedgate(dir, ['get', 'bindings', '-A', '-o', 'json'])) as {
+      items: { metadata: { name: string }; spec: { clusters: { name: string }[] } }[];
+    };
+    const storefront = bindings.items.find((b) => b.metadata.name === 'storefront-deployment');
+    expect(storefront?.spec.clusters.length).toBeGreaterThan(0);
+
+    if (HAVE_KUBECTL) {
+      const target = storefront!.spec.clusters[0]!.name;
+      expect(await kubectlDeployments(kubeconfig, target)).toContain('shop/storefront');
+      expect(await kubectlDeployments(kubeconfig, 'onprem-dc1')).not.toContain('shop/storefront');
+    }
+
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(0);
+    expect(child.output()).toContain('stopped.');
+    expect(existsSync(join(state, 'up.pid'))).toBe(false);
+  }, 180_000);
+
+  it('starts again from the same state directory and restores what ran onto the new fleet', async () => {
+    // No examples this time: what was applied before comes back from Redis' append-only file.
+    child = startUp(dir, ['--no-examples']);
+    await waitFor(
+      'fedgate up to report it is up',
+      () => child!.output().includes('Ctrl-C stops everything'),
+      120_000,
+      100,
+    );
+    const bindings = JSON.parse(await fedgate(dir, ['get', 'bindings', '-A', '-o', 'json'])) as {
+      items: { metadata: { name: string }; spec: { clusters: { name: string }[] } }[];
+    };
+    const storefront = bindings.items.find((b) => b.metadata.name === 'storefront-deployment');
+    expect(storefront).toBeDefined();
+    if (HAVE_KUBECTL) {
+      // The simulated clusters are new and empty; fedgate notices (new cluster identity) and re-applies.
+      const kubeconfig = join(dir, '.fedgate', 'kubeconfig');
+      const target = storefront!.spec.clusters[0]!.name;
+      await waitFor(
+        'storefront re-applied to the new fleet',
+        async () => (await kubectlDeployments(kubeconfig, target)).includes('shop/storefront'),
+        60_000,
+        250,
+      );
+    }
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  }, 180_000);
+
+  it('refuses bad input before starting anything', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Not_Valid}\n');
+    const c = startUp(dir, ['-f', bad]);
+    expect(await exited(c)).not.toBe(0);
+    expect(c.output()).toMatch(/metadata\.name/);
+    expect(c.output()).not.toContain('redis-server on');
+  }, 60_000);
+});
