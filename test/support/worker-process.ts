@@ -44,13 +44,17 @@ export function spawnWorker(p: WorkerProcessProps): ChildProcess & { output: () 
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  return withOutput(child);
+}
+
+/** Collects a child's stdout and stderr so a test can read what it printed so far. */
+export function withOutput(child: ChildProcess): ChildProcess & { output: () => string } {
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
+  const collect = (d: Buffer) => {
     out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   return Object.assign(child, { output: () => out });
 }
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { waitFor } from '../../support/wait-for.js';
-import { exited } from '../../support/worker-process.js';
+import { exited, withOutput } from '../../support/worker-process.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -26,14 +26,7 @@ function startUp(cwd: string, args: readonly string[] = []): ChildProcess & { ou
     env: { ...env, NO_COLOR: '1', FEDGATE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return Object.assign(child, { output: () => out });
+  return withOutput(child);
 }
 
 async function fedgate(cwd: string, args: readonly string[]): Promise<string> {
