@@ -56,10 +56,14 @@ export class FleetView {
       [...clusters.values()].map((mc) => toClusterSnapshot(mc)),
       { version, model: this.model },
     );
+    // The compile cache is keyed by (name, resourceVersion) process-wide; resourceVersions repeat
+    // across stores (two control planes in one process, a store rebuilt), so the uid joins the key.
     const policies: PolicyInfo[] = pps.items.map((p) => ({
       name: p.metadata.name,
       spec: p.spec as PlacementPolicySpec,
-      ...(p.metadata.resourceVersion ? { resourceVersion: p.metadata.resourceVersion } : {}),
+      ...(p.metadata.resourceVersion
+        ? { resourceVersion: `${p.metadata.uid ?? ''}/${p.metadata.resourceVersion}` }
+        : {}),
     }));
     this.cached = { version, clusters, fleet, policies };
     return this.cached;

@@ -8,6 +8,8 @@ import {
 import type { PlacementJob, PropagationJob, Queues } from '../queue/queues.js';
 import { jobIds } from '../queue/queues.js';
 import {
+  type BindingClusterStatus,
+  type BindingEviction,
   type BindingSpec,
   type BindingStatus,
   bindingNameFor,
@@ -49,6 +51,30 @@ function withFollowed(
     clusters: [...clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     requiredBy: followed.map((b) => b.metadata.name).sort(),
   };
+}
+
+/**
+ * The evictions a binding lists after a decision: the scheduler's new ones (keeping the date of an
+ * eviction already listed), plus earlier ones whose old copy is still there. An old copy is gone
+ * once propagation pruned it (the binding then has no status for that cluster) or the cluster left
+ * the fleet; purge mode Never keeps it for good. A cluster placed again is no longer evicted.
+ */
+export function mergeEvictions(
+  decided: readonly Omit<BindingEviction, 'since'>[],
+  existing: readonly BindingEviction[],
+  placed: ReadonlySet<string>,
+  hasCopy: (cluster: string) => boolean,
+  now: string,
+): BindingEviction[] {
+  const out = new Map<string, BindingEviction>();
+  for (const e of existing) {
+    if (placed.has(e.cluster)) continue;
+    if (e.purgeMode === 'Never' || hasCopy(e.cluster)) out.set(e.cluster, e);
+  }
+  for (const e of decided) {
+    out.set(e.cluster, { ...e, since: out.get(e.cluster)?.since ?? now });
+  }
+  return [...out.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
 }
 
 /** Where the Binding of a template lives. */
@@ -119,7 +145,17 @@ export class PlacementReconciler {
     const followed = DEPENDENCY_KINDS.has(template.kind)
       ? await this.workloadsRequiring(job, template.kind)
       : [];
-    const spec = withFollowed(this.bindingSpec(job, template, result, existing), followed, dependencies);
+    const statuses =
+      (existing?.spec.evictions?.length ?? 0) > 0
+        ? await this.store.clusterStatuses<BindingClusterStatus>(bindingKey)
+        : [];
+    const hasCopy = (cluster: string) =>
+      state.clusters.has(cluster) && statuses.some((s) => s.cluster === cluster);
+    const spec = withFollowed(
+      this.bindingSpec(job, template, result, existing, hasCopy),
+      followed,
+      dependencies,
+    );
     const status = this.bindingStatus(result, generation, existing, followed);
     const saved = await this.saveBinding(bindingKey, existing, spec, status);
     await this.enqueueDependencies(
@@ -128,10 +164,12 @@ export class PlacementReconciler {
       saved.metadata.resourceVersion ?? '',
     );
 
+    // Evicted clusters get a job on every pass: a cluster that came back prunes its old copy now.
     const clusters = new Set<string>([
       ...spec.clusters.map((c) => c.name),
       ...(existing?.spec.clusters ?? []).map((c) => c.name),
       ...(spec.evictions ?? []).map((e) => e.cluster),
+      ...(existing?.spec.evictions ?? []).map((e) => e.cluster),
     ]);
     await this.enqueuePropagation(
       bindingKey,
@@ -165,6 +203,7 @@ export class PlacementReconciler {
     template: KubeObject,
     result: ScheduleResult,
     existing: BindingObject | undefined,
+    hasCopy: (cluster: string) => boolean,
   ): BindingSpec {
     const resource = {
       apiVersion: template.apiVersion,
@@ -175,18 +214,14 @@ export class PlacementReconciler {
       type: job.type,
     };
     if (result.status === 'Scheduled') {
-      const since = new Date(this.now()).toISOString();
-      const previousEvictions = new Map((existing?.spec.evictions ?? []).map((e) => [e.cluster, e.since]));
-      return {
-        resource,
-        policy: result.policy,
-        clusters: result.clusters,
-        evictions: result.evictions.map((e) => ({
-          cluster: e.cluster,
-          reason: e.reason,
-          since: previousEvictions.get(e.cluster) ?? since,
-        })),
-      };
+      const evictions = mergeEvictions(
+        result.evictions,
+        existing?.spec.evictions ?? [],
+        new Set(result.clusters.map((c) => c.name)),
+        hasCopy,
+        new Date(this.now()).toISOString(),
+      );
+      return { resource, policy: result.policy, clusters: result.clusters, evictions };
     }
     // Unschedulable or no policy: place nowhere new, and keep nothing (pruning follows).
     return {

@@ -50,7 +50,7 @@ export class PropagationReconciler {
     const resource = binding?.spec.resource;
 
     if (!binding || !target || !resource) {
-      if (binding && resource && (await this.keepForGracefulFailover(binding, job))) return 'kept';
+      if (binding && resource && (await this.keepEvictedCopy(binding, job))) return 'kept';
       const ref = resource ? toRef(resource) : job.resource;
       if (ref) await this.prune(client, ref, job);
       if (binding) await this.store.setClusterStatus(bindingKey, job.cluster, undefined);
@@ -97,12 +97,16 @@ export class PropagationReconciler {
   }
 
   /**
-   * Graceful failover keeps the old copy in an evicted cluster until every target cluster reports
-   * its replicas ready, or the grace period ends.
+   * Whether the old copy in an evicted cluster stays: purge mode Never keeps it for good; graceful
+   * failover keeps it until every target cluster reports its replicas ready, or the grace period
+   * ends; Immediately removes it at once.
    */
-  private async keepForGracefulFailover(binding: BindingObject, job: PropagationJob): Promise<boolean> {
+  private async keepEvictedCopy(binding: BindingObject, job: PropagationJob): Promise<boolean> {
     const eviction = binding.spec.evictions?.find((e) => e.cluster === job.cluster);
-    if (!eviction) return false;
+    if (!eviction || eviction.purgeMode === 'Immediately') return false;
+    if (eviction.purgeMode === 'Never') return true;
+    const graceEnds = Date.parse(eviction.since) + (eviction.gracePeriodSeconds ?? 600) * 1000;
+    if (this.now() >= graceEnds) return false;
     const statuses = await this.store.clusterStatuses<BindingClusterStatus>({
       type: BINDING_TYPE,
       namespace: job.namespace,

@@ -20,12 +20,27 @@ export interface BindingSpec {
   /** The PlacementPolicy that decided, absent when none matched. */
   policy?: string;
   clusters: TargetCluster[];
-  /** Clusters being left for a failure; graceful failover keeps them until the new copies are ready. */
-  evictions?: { cluster: string; reason: string; since: string }[];
+  /**
+   * Clusters being left, listed until their old copy is gone: graceful failover keeps it until the
+   * new copies are ready (or the grace period ends), purge mode Never keeps it for good.
+   */
+  evictions?: BindingEviction[];
   /** ConfigMaps, Secrets, ServiceAccounts and PVCs (same namespace) this workload references: they follow it. */
   dependencies?: { kind: string; name: string }[];
   /** For a dependency: the bindings of the workloads it follows. */
   requiredBy?: string[];
+}
+
+/** A cluster a Binding is leaving, and how its old copy goes. */
+export interface BindingEviction {
+  cluster: string;
+  reason: string;
+  /** When the cluster was first evicted. */
+  since: string;
+  /** Immediately: pruned at once; Graciously: once the new copies are ready; Never: left in place. */
+  purgeMode?: 'Immediately' | 'Graciously' | 'Never';
+  /** Graciously: prune at the latest this long after `since`. */
+  gracePeriodSeconds?: number;
 }
 
 /** What fedgate observed of the template in one member cluster. */

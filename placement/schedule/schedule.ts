@@ -15,7 +15,12 @@ import type { Registry } from '../framework/registry.js';
 import type { DecisionContext } from '../framework/types.js';
 import { type CostModel, defaultCostModel } from '../model-types.js';
 import { defaultRegistry } from '../plugins/index.js';
-import { type CompiledPolicy, compilePolicyCached } from '../policy/compile.js';
+import {
+  type CompiledPolicy,
+  compilePolicyCached,
+  NOT_READY_TAINT,
+  UNREACHABLE_TAINT,
+} from '../policy/compile.js';
 import { selectPolicy } from '../policy/precedence.js';
 import type { ClusterSnapshot, Eviction, ScheduleInput, ScheduleResult, TargetCluster } from '../types.js';
 import { type Attempt, attempt } from './decide.js';
@@ -116,11 +121,17 @@ function evictionsOf(
           : a.outcome.ok && a.outcome.stability.decision === 'Moved'
             ? `moved: ${a.outcome.stability.reason}`
             : 'no longer selected';
+    // purgeMode Never is about failures: a copy left in a cluster that failed. A workload that
+    // moves for any other reason (policy, cost, capacity) is removed gracefully.
+    const failed =
+      rejection !== undefined &&
+      entry?.source.taints.some((t) => t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT) === true;
+    const purgeMode = f.purgeMode === 'Never' && !failed ? 'Graciously' : f.purgeMode;
     out.push({
       cluster: prev.name,
       reason,
-      purgeMode: f.purgeMode,
-      ...(f.purgeMode === 'Graciously' ? { gracePeriodSeconds: f.gracePeriodSeconds } : {}),
+      purgeMode,
+      ...(purgeMode === 'Graciously' ? { gracePeriodSeconds: f.gracePeriodSeconds } : {}),
     });
   }
   return out.sort((x, y) => (x.cluster < y.cluster ? -1 : 1));

@@ -22,6 +22,10 @@ export interface TestCluster {
     effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
   }[];
   readonly nodes?: NodeSpec[];
+  /** Price overrides (MemberCluster spec.cost), to steer the cost objective. */
+  readonly cost?: { vcpuHour?: number; gibHour?: number };
+  /** Delay before a bound Pod is Running+Ready in this cluster (default 10 ms). */
+  readonly podReadyDelayMs?: number;
 }
 
 /** A control plane on the test Redis, real API, real worker and simulated member clusters. */
@@ -70,7 +74,11 @@ export async function startTestControlPlane(
   for (const c of clusters) {
     sims.set(
       c.name,
-      await startKubeSim({ name: c.name, nodes: c.nodes ?? DEFAULT_NODES(c.name), podReadyDelayMs: 10 }),
+      await startKubeSim({
+        name: c.name,
+        nodes: c.nodes ?? DEFAULT_NODES(c.name),
+        podReadyDelayMs: c.podReadyDelayMs ?? 10,
+      }),
     );
   }
   const storePrefix = redis.prefix;
@@ -146,6 +154,7 @@ export function memberCluster(c: TestCluster, url: string): KubeObject {
       ...(c.zone ? { zone: c.zone } : {}),
       connection: { server: url, insecureSkipTLSVerify: true },
       taints: c.taints ?? [],
+      ...(c.cost ? { cost: c.cost } : {}),
     },
   };
 }
