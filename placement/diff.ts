@@ -30,6 +30,8 @@ export interface PlacementDiff {
 /** Context for pricing a diff. */
 export interface DiffContext {
   fleet: readonly ClusterSnapshot[] | FleetSnapshot;
+  /** The fleet the `after` placement is priced on, when it differs (a what-if fleet); default `fleet`. */
+  afterFleet?: readonly ClusterSnapshot[] | FleetSnapshot;
   template: TemplateInfo;
   model?: CostModel;
 }
@@ -39,10 +41,14 @@ function counts(p: readonly TargetCluster[]): Map<string, number> {
   return new Map(p.map((c) => [c.name, c.replicas ?? 1]));
 }
 
-function monthlyCost(p: ReadonlyMap<string, number>, ctx: DiffContext): number | undefined {
+function monthlyCost(
+  p: ReadonlyMap<string, number>,
+  ctx: DiffContext,
+  on: readonly ClusterSnapshot[] | FleetSnapshot,
+): number | undefined {
   const req = ctx.template.podRequests;
   if (req === undefined) return undefined;
-  const fleet = fleetSnapshotOf(ctx.fleet, ctx.model ?? defaultCostModel);
+  const fleet = fleetSnapshotOf(on, ctx.model ?? defaultCostModel);
   let total = 0;
   for (const [name, n] of p) {
     const c = fleet.byName.get(name);
@@ -83,8 +89,8 @@ export function diffPlacements(
     removedReplicas: Math.max(0, decrease - increase),
   };
   if (ctx !== undefined) {
-    const cb = monthlyCost(b, ctx);
-    const ca = monthlyCost(a, ctx);
+    const cb = monthlyCost(b, ctx, ctx.fleet);
+    const ca = monthlyCost(a, ctx, ctx.afterFleet ?? ctx.fleet);
     if (cb !== undefined && ca !== undefined) {
       diff.costPerMonth = { before: cb, after: ca, delta: Math.round((ca - cb) * 100) / 100 };
     }

@@ -92,3 +92,17 @@ export type {
   TemplateInfo,
   UnschedulableReason,
 } from './types.js';
+export {
+  type ConstraintViolation,
+  type CurrentPlacement,
+  mergePolicies,
+  type PlacementStatus,
+  type SideOutcome,
+  simulate,
+  type TemplateWhatIf,
+  type WhatIfOptions,
+  type WhatIfProposal,
+  type WhatIfResult,
+  type WhatIfState,
+  type WhatIfTotals,
+} from './simulate/what-if.js';

@@ -18,7 +18,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'fedgate API',
         version: API_VERSION,
         description:
-          'The fedgate federation control plane: objects (fedgate kinds and Kubernetes workload templates), bulk apply, watch, explain. Errors are JSON {code, message, fields?: [{path, message}]}.',
+          'The fedgate federation control plane: objects (fedgate kinds and Kubernetes workload templates), bulk apply, watch, explain, simulate. Errors are JSON {code, message, fields?: [{path, message}]}.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -28,7 +28,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'objects', description: 'CRUD of every kind' },
         { name: 'apply', description: 'Bulk create-or-update' },
         { name: 'watch', description: 'Change feed as server-sent events' },
-        { name: 'explain', description: 'Placement decisions' },
+        { name: 'explain', description: 'Placement decisions and what-if simulation' },
         { name: 'health', description: 'Probes and metrics (no token)' },
       ],
     },

@@ -12,6 +12,7 @@ import { applyRoutes } from './routes/apply.js';
 import { explainRoutes } from './routes/explain.js';
 import { healthRoutes } from './routes/health.js';
 import { objectRoutes } from './routes/objects.js';
+import { simulateRoutes } from './routes/simulate.js';
 import { watchRoutes } from './routes/watch.js';
 import { WatchHub } from './watch-hub.js';
 
@@ -51,7 +52,7 @@ export const API_LOG_REDACT_PATHS: readonly string[] = [
 
 /**
  * Builds the fedgate HTTP API (not yet listening): CRUD of every kind, bulk apply, watch (SSE),
- * explain, `/healthz`, `/readyz`, `/metrics` and `/openapi.json`. Everything under `/api` needs
+ * explain, simulate (what-if), `/healthz`, `/readyz`, `/metrics` and `/openapi.json`. Everything under `/api` needs
  * `Authorization: Bearer <token>`.
  */
 export async function buildApiServer(props: ApiServerProps): Promise<FastifyInstance> {
@@ -89,6 +90,7 @@ export async function buildApiServer(props: ApiServerProps): Promise<FastifyInst
       await api.register(objectRoutes, { store: props.store });
       await api.register(applyRoutes, { store: props.store });
       await api.register(explainRoutes, { store: props.store });
+      await api.register(simulateRoutes, { store: props.store });
       await api.register(watchRoutes, {
         store: props.store,
         hub,

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import type { WhatIfResult } from '../../placement/index.js';
 import { ERROR_CODES, type ErrorCode, FedgateError, type FieldIssue } from '../errors/fedgate-error.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import type { CliConfig } from './config.js';
@@ -21,6 +22,17 @@ export interface ApplyResultItem {
   resourceVersion?: string;
   generation?: number;
 }
+
+/** The body of `POST /api/v1/simulate`. */
+export interface SimulateRequest {
+  policies: unknown[];
+  removePolicies?: string[];
+  fleet?: unknown[];
+  templates?: unknown[];
+}
+
+/** The answer of `POST /api/v1/simulate` (see placement/simulate/what-if.ts). */
+export type SimulateResult = WhatIfResult & { resourceVersion: string };
 
 /** Options of the client. */
 export interface ApiClientProps {
@@ -131,6 +143,11 @@ export class ApiClient {
   /** Applies many objects (all validated before any is written). */
   apply(items: unknown[], dryRun: boolean): Promise<{ items: ApplyResultItem[] }> {
     return this.call('POST', `/api/v1/apply?dryRun=${dryRun}`, { items });
+  }
+
+  /** What-if: the placement changes the proposal would cause, computed by the server; writes nothing. */
+  simulate(request: SimulateRequest): Promise<SimulateResult> {
+    return this.call('POST', '/api/v1/simulate', request);
   }
 
   /** The Binding of a template, with the scheduler's explanation and per-cluster status. */

@@ -4,6 +4,7 @@ import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerExplain } from './commands/explain.js';
 import { registerGet } from './commands/get.js';
+import { registerSimulate } from './commands/simulate.js';
 import { EXIT, EXIT_CODES_HELP, reportError } from './errors.js';
 import { fedgatePackage } from './package-root.js';
 
@@ -15,7 +16,7 @@ which "fedgate up" writes.
 ${EXIT_CODES_HELP}`;
 
 /** The client commands, which need none of the process machinery. */
-const CLIENT_COMMANDS = new Set(['apply', 'get', 'describe', 'delete', 'explain']);
+const CLIENT_COMMANDS = new Set(['apply', 'get', 'describe', 'delete', 'explain', 'simulate']);
 
 /**
  * Builds the `fedgate` program: the client commands and the process commands (`server`, `worker`,
@@ -34,6 +35,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   registerDescribe(program);
   registerDelete(program);
   registerExplain(program);
+  registerSimulate(program);
   const first = argv.find((a) => !a.startsWith('-'));
   if (first === undefined || !CLIENT_COMMANDS.has(first)) {
     try {
