@@ -12,13 +12,10 @@
  * Usage: npm run bench:failover [-- --clusters 6 --workloads 120 --replicas 4
  *        --tolerations 0,10,30,60 --probe-ms 10000 --threshold 2 --pod-start-ms 2000]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -29,7 +26,8 @@ import { type ApiProcess, startApi } from '../federation/runtime/api-process.js'
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
 import { RedisProcess } from '../federation/runtime/redis-process.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
-import type { FaultFleetMember, FaultFleetReady } from './support/fault-fleet-process.js';
+import { type ChildFleet, startChildFleet } from './support/fault-fleet.js';
+import type { FaultFleetMember } from './support/fault-fleet-process.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -103,65 +101,6 @@ function stats(xs: readonly number[]): { p50: number; p99: number; max: number }
   return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? Number.NaN };
 }
 const sec = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '–');
-
-// ---- the fleet in a child process ----------------------------------------------------------
-
-interface ChildFleet extends FaultFleetReady {
-  down(cluster: string, isDown: boolean): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startChildFleet(): Promise<ChildFleet> {
-  const script = fileURLToPath(new URL('./support/fault-fleet-process.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, String(CFG.clusters), String(CFG.podStartMs), '3'],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const close = () => stopChild(child);
-  try {
-    const ready = await new Promise<FaultFleetReady>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('fleet process did not start in time')), 60_000);
-      createInterface({ input: child.stdout! }).once('line', (line) => {
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(line) as FaultFleetReady);
-        } catch (err) {
-          reject(new Error(`fleet process printed something else: ${line}`, { cause: err }));
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`fleet process exited with code ${code}`));
-      });
-    });
-    return {
-      ...ready,
-      close,
-      async down(cluster, isDown) {
-        const res = await fetch(`${ready.controlUrl}/clusters/${cluster}/faults`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ down: isDown }),
-        });
-        if (!res.ok) throw new Error(`fault control: HTTP ${res.status} ${await res.text()}`);
-      },
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within 5 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- what the benchmark applies ------------------------------------------------------------
 
@@ -462,7 +401,7 @@ async function main(): Promise<void> {
   const redis = new RedisProcess({ dataDir: dir, persist: false });
   await redis.start();
   stops.push(() => redis.stop());
-  const fleet = await startChildFleet();
+  const fleet = await startChildFleet(CFG.clusters, CFG.podStartMs);
   stops.push(() => fleet.close());
   say(`✓ redis ${redis.url}, ${fleet.clusters.length} simulated clusters in a child process`);
 
