@@ -11,7 +11,11 @@
  * | ...Aggregated       | feasible with room, by capacity desc    | yes         | greedy fill (fewest clusters)  |
  * | CostOptimized       | feasible with room, by $/replica asc    | yes         | greedy fill (cheapest first)   |
  *
- * Ties in every order: higher total score, then cluster name ascending.
+ * "By score" means by objective score (the weighted mean of the objective plugins: cost, latency,
+ * capacity) descending, then by total score (which adds the tie-breaking Stability plugin), then
+ * by cluster name. Ranking by the objective first keeps the fresh placement truly fresh: the
+ * status-quo bonus only breaks ties, and whether a workload moves is left to stability.minScoreGain.
+ * Ties in every other order: the same score order, then cluster name ascending.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { DecisionContext } from '../framework/types.js';
@@ -29,7 +33,10 @@ export type DivisionAlgorithm =
 /** Per-decision facts about a feasible cluster the strategies rank by. */
 export interface RankedCluster {
   entry: ClusterEntry;
+  /** Weighted mean of every score plugin, 0..100 (two decimals). */
   total: number;
+  /** Weighted mean of the objective score plugins only, 0..100 (two decimals). */
+  objective: number;
   /** Replicas of this template the cluster can run (Infinity when unknown). */
   capacity: number;
   /** USD per replica per month; undefined when unknown. */
@@ -39,7 +46,12 @@ export interface RankedCluster {
 /** A division strategy (see table above). */
 export interface DivisionStrategy {
   readonly algorithm: DivisionAlgorithm;
-  readonly aggregate: boolean;
+  /**
+   * Whether selection stops once the selected clusters can hold every replica: 'capacity' counts
+   * each cluster's full room (fewest clusters); 'price' counts a kept or seed cluster only for its
+   * guaranteed replicas, so that a cheaper cluster further down the order still gets selected.
+   */
+  readonly aggregate: 'none' | 'capacity' | 'price';
   /** Candidates in preference order, plus notes for the explanation. */
   candidates(
     ctx: DecisionContext,
@@ -56,21 +68,25 @@ export interface DivisionStrategy {
 
 // Fleet indexes follow cluster names, so comparing indexes is comparing names, without string work.
 function byScore(a: RankedCluster, b: RankedCluster): number {
-  return b.total - a.total || a.entry.index - b.entry.index;
+  return b.objective - a.objective || b.total - a.total || a.entry.index - b.entry.index;
 }
 
 const POSITION_BITS = 2 ** 22;
 
 /**
- * Sorts by total score descending, then name — the hot path on large fleets. Totals have two
- * decimals, so (10000 − 100·total, position) packs into one exact double and a comparator-free
- * typed-array sort does the work. `list` must be in fleet (name) order.
+ * Sorts by objective score descending, then total score descending, then name — the hot path on
+ * large fleets. Scores have two decimals, so (10000 − 100·objective, 10000 − 100·total, position)
+ * packs into one exact double (< 2^49) and a comparator-free typed-array sort does the work.
+ * `list` must be in fleet (name) order.
  */
 function sortByScore(list: readonly RankedCluster[]): RankedCluster[] {
   if (list.length >= POSITION_BITS) return [...list].sort(byScore);
   const keys = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++)
-    keys[i] = (10_000 - Math.round(list[i]!.total * 100)) * POSITION_BITS + i;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
+    const primary = (10_000 - Math.round(r.objective * 100)) * 10_001 + (10_000 - Math.round(r.total * 100));
+    keys[i] = primary * POSITION_BITS + i;
+  }
   keys.sort();
   const out = new Array<RankedCluster>(list.length);
   for (let i = 0; i < keys.length; i++) out[i] = list[keys[i]! % POSITION_BITS]!;
@@ -88,7 +104,7 @@ export function staticWeight(ctx: DecisionContext, c: ClusterEntry): number {
 
 const duplicated: DivisionStrategy = {
   algorithm: 'Duplicated',
-  aggregate: false,
+  aggregate: 'none',
   candidates: (_ctx, feasible) => ({ ordered: sortByScore(feasible), notes: [] }),
   divide: (total, selected) => selected.map(() => total),
 };
@@ -97,7 +113,7 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
   const weight = new Map<string, number>();
   return {
     algorithm: 'StaticWeights',
-    aggregate: false,
+    aggregate: 'none',
     candidates(_ctx, feasible) {
       const ordered: RankedCluster[] = [];
       for (const r of feasible) {
@@ -118,8 +134,8 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
 
 const availableCapacity: DivisionStrategy = {
   algorithm: 'AvailableCapacity',
-  aggregate: false,
-  candidates(_ctx, feasible) {
+  aggregate: 'none',
+  candidates(ctx, feasible) {
     const known = feasible.filter((r) => Number.isFinite(r.capacity) && r.capacity > 0);
     if (known.length === 0) {
       return {
@@ -127,9 +143,18 @@ const availableCapacity: DivisionStrategy = {
         notes: ['no cluster reports capacity: equal weights'],
       };
     }
-    const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length;
+    // A cluster without capacity data that already runs the workload stays a candidate (weight 1):
+    // dropping it would move its replicas whenever another cluster starts reporting capacity,
+    // without the stability check ever seeing a choice.
+    const kept = feasible.filter((r) => !Number.isFinite(r.capacity) && ctx.previous.has(r.entry.name));
+    const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length - kept.length;
     const notes = unknown > 0 ? [`${unknown} cluster(s) without capacity data left out`] : [];
-    return { ordered: sortByScore(known), notes };
+    if (kept.length === 0) return { ordered: sortByScore(known), notes };
+    const keptSet = new Set(kept);
+    const candidates = feasible.filter(
+      (r) => keptSet.has(r) || (Number.isFinite(r.capacity) && r.capacity > 0),
+    );
+    return { ordered: sortByScore(candidates), notes };
   },
   divide: (total, selected, min, max) =>
     websterApportion(
@@ -144,7 +169,7 @@ const availableCapacity: DivisionStrategy = {
 
 const aggregated: DivisionStrategy = {
   algorithm: 'AvailableCapacityAggregated',
-  aggregate: true,
+  aggregate: 'capacity',
   candidates: (_ctx, feasible) => ({
     ordered: feasible.filter((r) => r.capacity > 0).sort((a, b) => b.capacity - a.capacity || byScore(a, b)),
     notes: [],
@@ -154,7 +179,7 @@ const aggregated: DivisionStrategy = {
 
 const costOptimized: DivisionStrategy = {
   algorithm: 'CostOptimized',
-  aggregate: true,
+  aggregate: 'price',
   candidates(_ctx, feasible) {
     const cost = (r: RankedCluster): number => r.unitCost ?? Number.POSITIVE_INFINITY;
     const ordered = feasible.filter((r) => r.capacity > 0).sort((a, b) => cost(a) - cost(b) || byScore(a, b));

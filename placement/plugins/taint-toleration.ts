@@ -30,8 +30,9 @@ export type NoExecuteVerdict =
   | { kind: 'untolerated' };
 
 /**
- * How long a NoExecute taint is tolerated. With several matching tolerations the longest wins
- * (Kubernetes uses the minimum of those with seconds, but an explicit forever always wins).
+ * How long a NoExecute taint is tolerated. A matching toleration without tolerationSeconds
+ * tolerates forever and wins (Kubernetes would still apply the shortest timed one); otherwise the
+ * shortest tolerationSeconds among the matching tolerations applies, as in Kubernetes.
  * A taint without timeAdded counts as added long ago: its toleration has run out.
  */
 export function noExecuteVerdict(tolerations: readonly Toleration[], taint: Taint): NoExecuteVerdict {

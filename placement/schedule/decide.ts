@@ -28,10 +28,13 @@ export interface Attempt {
 function noFitMessage(
   filter: FilterOutcome,
   fleetSize: number,
+  pluginOrder: readonly string[],
 ): { reason: UnschedulableReason; message: string } {
-  const counts = new Map<string, number>();
+  // Counted in the order the plugins run, so the message reads the same for every fleet.
+  const counts = new Map<string, number>(pluginOrder.map((name) => [name, 0]));
   for (const r of filter.rejections)
     if (r !== undefined) counts.set(r.plugin, (counts.get(r.plugin) ?? 0) + 1);
+  for (const [plugin, n] of counts) if (n === 0) counts.delete(plugin);
   const parts = [...counts].map(([plugin, n]) => `${n} rejected by ${plugin}`);
   const reason: UnschedulableReason = counts.has('Residency') ? 'ResidencyUnsatisfiable' : 'NoClusterFits';
   return { reason, message: `0/${fleetSize} clusters fit${parts.length > 0 ? `: ${parts.join(', ')}` : ''}` };
@@ -53,13 +56,24 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
     feasiblePosition: (index: number) => positions[index] ?? -1,
   };
   if (filter.feasible.length === 0) {
-    return { ...base, outcome: { ok: false, ...noFitMessage(filter, ctx.fleet.clusters.length) } };
+    return {
+      ...base,
+      outcome: {
+        ok: false,
+        ...noFitMessage(
+          filter,
+          ctx.fleet.clusters.length,
+          registry.filters.map((p) => p.name),
+        ),
+      },
+    };
   }
 
   const score = runScores(ctx, registry.scores, filter.feasible);
   const ranked: RankedCluster[] = filter.feasible.map((entry, i) => ({
     entry,
     total: score.total[i]!,
+    objective: score.objective[i]!,
     capacity: ctx.capacityOf(entry),
     unitCost: ctx.unitCostOf(entry),
   }));

@@ -5,8 +5,9 @@
  * so that stability can compare the two (see stability.ts).
  */
 import type { DivisionStrategy, RankedCluster } from '../division/strategies.js';
+import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { DecisionContext } from '../framework/types.js';
-import { checkSpread, selectClusters } from '../spread/select.js';
+import { checkSpread, groupKey, type SelectionRole, selectClusters } from '../spread/select.js';
 import type { UnschedulableReason } from '../types.js';
 
 /** A placement: cluster name → replicas (undefined for non-replicated objects), in preference order. */
@@ -52,20 +53,35 @@ export function place(
   const scaleDown = previous !== undefined && total < prevSum;
   const pool = scaleDown ? survivors : ordered;
   const byName = new Map(pool.map((r) => [r.entry.name, r]));
+  const rank = new Map(pool.map((r, i) => [r.entry.name, i]));
+  // Each seed (a cluster brought in to cover a spread group) gets a replica; with zero replicas
+  // there is nothing to spread and no seed needs one.
+  const seedMin = total > 0 ? 1 : 0;
+  const room = (c: ClusterEntry): number => byName.get(c.name)?.capacity ?? 0;
+  const guaranteed = (c: ClusterEntry, role: SelectionRole): number =>
+    role === 'fill' ? room(c) : role === 'seed' ? seedMin : scaleDown ? 0 : prevOf(c.name);
   const sel = selectClusters({
     constraints,
     candidates: pool.map((r) => r.entry),
-    forced: survivors.map((r) => r.entry),
-    enough: strategy.aggregate
-      ? { capacity: (c) => byName.get(c.name)?.capacity ?? 0, needed: total }
-      : undefined,
-    maxSeeds: total,
+    // Scaling down, the pool is the survivors themselves: none is forced, so that coverage picks
+    // seeds among them and each seed keeps a replica (else the cheapest or largest cluster could
+    // absorb every remaining replica and leave a spread group empty).
+    forced: scaleDown ? [] : survivors.map((r) => r.entry),
+    enough:
+      strategy.aggregate === 'none'
+        ? undefined
+        : { capacity: strategy.aggregate === 'price' ? guaranteed : room, needed: total },
+    ...(total > 0 ? { maxSeeds: total } : {}),
   });
   if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
-  let selected = sel.selected.map((c) => byName.get(c.name)!);
+  // Division works in the strategy's preference order (cheapest first, largest first, best score
+  // first): it decides who gets the replicas beyond the minimums and who wins a rounding tie.
+  let selected = sel.selected
+    .map((c) => byName.get(c.name)!)
+    .sort((a, b) => rank.get(a.entry.name)! - rank.get(b.entry.name)!);
   if (selected.length === 0 && pool[0] !== undefined) selected = [pool[0]];
   const min = selected.map((r) =>
-    Math.max(sel.seeds.has(r.entry.name) ? 1 : 0, scaleDown ? 0 : prevOf(r.entry.name)),
+    Math.max(sel.seeds.has(r.entry.name) ? seedMin : 0, scaleDown ? 0 : prevOf(r.entry.name)),
   );
   const max = selected.map((r) => (scaleDown ? Math.min(r.capacity, prevOf(r.entry.name)) : r.capacity));
   const counts = strategy.divide(total, selected, min, max);
@@ -86,5 +102,7 @@ export function place(
   const placed = selected.filter((r) => placement.has(r.entry.name)).map((r) => r.entry);
   const violation = total > 0 ? checkSpread(constraints, placed) : undefined;
   if (violation !== undefined) return fail('SpreadConstraintUnsatisfiable', violation);
-  return { ok: true, placement, seeds: sel.seeds, groups: sel.groups };
+  // The groups the replicas actually landed in (a selected cluster may have got none).
+  const groups = constraints.map((k) => [...new Set(placed.map((c) => groupKey(c, k.spreadByField)))].sort());
+  return { ok: true, placement, seeds: sel.seeds, groups };
 }

@@ -7,6 +7,7 @@ import { buildExplanation, type ExplanationHeader, emptyExplanation } from '../e
 import type { AffinityTermOutcome } from '../explain/types.js';
 import {
   buildFleetSnapshot,
+  type ClusterEntry,
   type FleetSnapshot,
   isFleetSnapshot,
   replicaCapacity,
@@ -16,6 +17,7 @@ import type { DecisionContext } from '../framework/types.js';
 import { type CostModel, defaultCostModel } from '../model-types.js';
 import { defaultRegistry } from '../plugins/index.js';
 import {
+  type CompiledAffinityTerm,
   type CompiledPolicy,
   compilePolicyCached,
   NOT_READY_TAINT,
@@ -106,13 +108,22 @@ function evictionsOf(
   placement: Placement,
   input: ScheduleInput,
   policy: CompiledPolicy,
+  home?: Attempt,
 ): Eviction[] {
   const out: Eviction[] = [];
   const f = policy.failover;
   for (const prev of input.previous?.clusters ?? []) {
     if (placement.has(prev.name)) continue;
     const entry = a.ctx.fleet.byName.get(prev.name);
-    const rejection = entry !== undefined ? a.filter.rejections[entry.index] : undefined;
+    // When the workload fell back to another affinity term, the term it ran under says why the
+    // cluster lost it (a taint, readiness…); the final term would only say "not in this term".
+    const atHome = entry !== undefined ? home?.filter.rejections[entry.index] : undefined;
+    const rejection =
+      entry === undefined
+        ? undefined
+        : atHome !== undefined && atHome.plugin !== 'ClusterAffinity'
+          ? atHome
+          : a.filter.rejections[entry.index];
     const reason =
       entry === undefined
         ? 'cluster left the fleet'
@@ -135,6 +146,30 @@ function evictionsOf(
     });
   }
   return out.sort((x, y) => (x.cluster < y.cluster ? -1 : 1));
+}
+
+/**
+ * The order in which affinity terms are tried. Without a previous placement: as declared. With
+ * one, the first term that admits every previous cluster still in the fleet goes first, so a
+ * workload that fell back stays on its fallback term while that term schedules it (a cluster of
+ * an earlier term recovering is a fleet change like any other, and must not move running replicas
+ * past the stability check); the other terms follow in declared order.
+ */
+function termOrder(
+  policy: CompiledPolicy,
+  fleet: FleetSnapshot,
+  previous: ReadonlyMap<string, number | undefined>,
+): readonly CompiledAffinityTerm[] {
+  if (previous.size === 0 || policy.terms.length < 2) return policy.terms;
+  const hosts: ClusterEntry[] = [];
+  for (const name of previous.keys()) {
+    const entry = fleet.byName.get(name);
+    if (entry !== undefined) hosts.push(entry);
+  }
+  if (hosts.length === 0) return policy.terms;
+  const current = policy.terms.find((t) => hosts.every((h) => t.term.check(h) === undefined));
+  if (current === undefined || current === policy.terms[0]) return policy.terms;
+  return [current, ...policy.terms.filter((t) => t !== current)];
 }
 
 /** Schedules one template (see placement/README.md for the algorithm). */
@@ -160,11 +195,14 @@ export function schedule(input: ScheduleInput, options: ScheduleOptions = {}): S
   }));
   const failures: string[] = [];
   let last: Attempt | undefined;
+  let first: Attempt | undefined;
   let requeue = { at: Number.POSITIVE_INFINITY };
-  for (const t of winner.terms) {
+  const order = termOrder(winner, fleet, previous);
+  for (const t of order) {
     requeue = { at: Number.POSITIVE_INFINITY };
     try {
       last = attempt(makeContext(input, fleet, winner, t.index, previous, requeue), registry);
+      first ??= last;
     } catch (err) {
       const message = `policy ${winner.name} cannot be evaluated: ${err instanceof Error ? err.message : String(err)}`;
       return {
@@ -197,16 +235,20 @@ export function schedule(input: ScheduleInput, options: ScheduleOptions = {}): S
       explanation: buildExplanation(header, terms, a, [message]),
     };
   }
+  const notes =
+    order[0] !== winner.terms[0] && order[0] !== undefined
+      ? [`the previous placement runs under affinity term ${order[0].label}: tried first`]
+      : [];
   const placement = a.outcome.placement;
   const clusters: TargetCluster[] = [...placement]
     .map(([name, replicas]) => (replicas === undefined ? { name } : { name, replicas }))
     .sort((x, y) => (x.name < y.name ? -1 : 1));
-  const explanation = buildExplanation(header, terms, a, []);
+  const explanation = buildExplanation(header, terms, a, notes);
   return {
     status: 'Scheduled',
     policy: winner.name,
     clusters,
-    evictions: evictionsOf(a, placement, input, winner),
+    evictions: evictionsOf(a, placement, input, winner, first),
     ...(Number.isFinite(requeue.at) ? { requeueAt: requeue.at } : {}),
     explanation,
   };

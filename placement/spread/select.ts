@@ -10,7 +10,8 @@
  *      order). These clusters are "seeds": each must receive at least one replica;
  *   2. fill: add the remaining candidates in preference order while no maxGroups is exceeded and
  *      the caller's `enough` condition is not met (Duplicated and Spread take all; Aggregated and
- *      CostOptimized stop once capacity covers the replicas).
+ *      CostOptimized stop once capacity covers the replicas — CostOptimized counting forced and
+ *      seed clusters only for their guaranteed replicas, see SelectOptions.enough).
  * Greedy, so it can miss a solution when one constraint's maxGroups and another's minGroups
  * interact tightly; it then reports SpreadConstraintUnsatisfiable with the constraint at fault.
  */
@@ -31,6 +32,9 @@ export function groupKey(c: ClusterEntry, field: SpreadConstraint['spreadByField
   }
 }
 
+/** How a cluster entered the selection. */
+export type SelectionRole = 'forced' | 'seed' | 'fill';
+
 /** What the selection produced. */
 export type SelectionResult =
   | { ok: true; selected: ClusterEntry[]; seeds: Set<string>; groups: string[][] }
@@ -43,8 +47,13 @@ export interface SelectOptions {
   candidates: readonly ClusterEntry[];
   /** Clusters that must be in S (a subset of candidates). */
   forced?: readonly ClusterEntry[];
-  /** Stop filling once the selected capacity covers `needed`; undefined: take every admissible candidate. */
-  enough?: { capacity: (c: ClusterEntry) => number; needed: number };
+  /**
+   * Stop filling once the selected capacity covers `needed`; undefined: take every admissible
+   * candidate. `capacity` is told how a cluster joined: a division that fills by price counts a
+   * forced or seed cluster only for the replicas it is guaranteed, since cheaper fill clusters may
+   * take the rest.
+   */
+  enough?: { capacity: (c: ClusterEntry, role: SelectionRole) => number; needed: number };
   /** Upper bound on seeds (Divided: the replica count, since each seed needs a replica). */
   maxSeeds?: number;
 }
@@ -68,10 +77,10 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
     }
     return true;
   };
-  const add = (c: ClusterEntry): void => {
+  const add = (c: ClusterEntry, role: SelectionRole): void => {
     selected.push(c);
     inSet.add(c.index);
-    if (opts.enough !== undefined) capacity += opts.enough.capacity(c);
+    if (opts.enough !== undefined) capacity += opts.enough.capacity(c, role);
     for (let i = 0; i < k; i++) {
       const key = groupKey(c, fields[i]!);
       counts[i]!.set(key, (counts[i]!.get(key) ?? 0) + 1);
@@ -80,7 +89,7 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
 
   for (const c of opts.forced ?? []) {
     if (!admissible(c)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
-    add(c);
+    add(c, 'forced');
   }
 
   // Phase 1: coverage.
@@ -100,7 +109,7 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
       }
     }
     if (best === undefined) return { ok: false, message: coverageFailure(constraints, candidates, counts) };
-    add(best);
+    add(best, 'seed');
     seeds.add(best.name);
     if (opts.maxSeeds !== undefined && seeds.size > opts.maxSeeds) {
       return {
@@ -116,7 +125,7 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
   for (const c of candidates) {
     if (capacity >= needed) break;
     if (inSet.has(c.index)) continue;
-    if (!anyMax || admissible(c)) add(c);
+    if (!anyMax || admissible(c)) add(c, 'fill');
   }
   return { ok: true, selected, seeds, groups: counts.map((m) => [...m.keys()].sort()) };
 }
