@@ -56,6 +56,7 @@ export function registerProcessCommands(program: Command): void {
     .option('--propagation-concurrency <n>', 'propagation jobs at once', '64')
     .option('--probe-interval <ms>', 'member-cluster health probe interval', '10000')
     .option('--resync-interval <ms>', 'full resync interval', '300000')
+    .option('--drift-interval <ms>', 'drift scan interval per member cluster (0: no periodic scan)', '60000')
     .option(
       '--lock-duration <ms>',
       "job lock duration (a dead worker's jobs are taken over after it)",
@@ -78,6 +79,7 @@ export function registerProcessCommands(program: Command): void {
         },
         probeIntervalMs: positive(o.probeInterval!, 'probe-interval'),
         resyncIntervalMs: positive(o.resyncInterval!, 'resync-interval'),
+        driftIntervalMs: o.driftInterval === '0' ? 0 : positive(o.driftInterval!, 'drift-interval'),
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),
         stalledIntervalMs: positive(o.stalledInterval!, 'stalled-interval'),
       });

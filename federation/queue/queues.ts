@@ -7,7 +7,7 @@ export const QUEUE_NAMES = {
   placement: 'placement',
   /** One job per binding × cluster: apply, prune, read status back. */
   propagation: 'propagation',
-  /** Per-cluster health probes and the periodic resync. */
+  /** Per-cluster health probes, drift scans and the periodic resync. */
   maintenance: 'maintenance',
 } as const;
 
@@ -40,7 +40,11 @@ export interface PropagationJob {
 export type MaintenanceJob =
   | { readonly kind: 'probe'; readonly cluster: string }
   | { readonly kind: 'resync' }
-  | { readonly kind: 'gc'; readonly cluster: string };
+  | { readonly kind: 'gc'; readonly cluster: string }
+  /** Compare what fedgate placed in one cluster with what is there now. */
+  | { readonly kind: 'drift'; readonly cluster: string }
+  /** Fan out one drift scan per member cluster. */
+  | { readonly kind: 'drift-all' };
 
 /** Retries with exponential backoff, and bounded retention of finished jobs. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -9,6 +9,7 @@ import type { ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
+import { type DriftDetector, manifestHash } from './drift-detector.js';
 import type { FleetView } from './fleet-view.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
@@ -34,6 +35,8 @@ export class PropagationReconciler {
     private readonly queues: Queues,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Compares what is already in place with its manifest; without it, every pass re-applies. */
+    private readonly drift?: DriftDetector,
   ) {}
 
   /** Reconciles the binding × cluster named by the job. */
@@ -57,20 +60,33 @@ export class PropagationReconciler {
       return 'pruned';
     }
     const ref = toRef(resource);
-    if (!job.statusCheck) {
-      const template = await this.store.get({
-        type: resource.type,
-        namespace: resource.namespace,
-        name: resource.name,
-      });
-      if (!template) return 'skipped'; // the placement pass for the deletion prunes
-      const policy = state.policies.find((p) => p.name === binding.spec.policy);
-      const manifest = renderManifest(template, policy?.spec, toClusterSnapshot(cluster), target.replicas, {
+    const template = await this.store.get({
+      type: resource.type,
+      namespace: resource.namespace,
+      name: resource.name,
+    });
+    if (!template && !job.statusCheck) return 'skipped'; // the placement pass for the deletion prunes
+    const policy = state.policies.find((p) => p.name === binding.spec.policy);
+    const manifest =
+      template &&
+      renderManifest(template, policy?.spec, toClusterSnapshot(cluster), target.replicas, {
         namespace: job.namespace,
         name: job.binding,
       });
+    const hash = manifest && manifestHash(manifest);
+    const prev = await this.store.clusterStatus<BindingClusterStatus>(bindingKey, job.cluster);
+    // The cluster already got this very manifest: whatever differs now was changed there (drift).
+    const inPlace =
+      this.drift !== undefined &&
+      hash !== undefined &&
+      prev?.phase === 'Applied' &&
+      prev.appliedHash === hash;
+    let observed = inPlace || job.statusCheck ? await client.readStatus(ref) : undefined;
+    let applied = false;
+    if (!job.statusCheck && manifest && !(inPlace && observed?.exists)) {
       try {
         await client.apply([manifest], { fieldManager: FIELD_MANAGER });
+        applied = true;
       } catch (err) {
         await this.record(bindingKey, job.cluster, {
           phase: 'Failed',
@@ -78,20 +94,37 @@ export class PropagationReconciler {
         });
         throw err;
       }
+      observed = await client.readStatus(ref);
+    } else if (inPlace && manifest && observed?.object && this.drift) {
+      const outcome = await this.drift.inspect({
+        bindingKey,
+        cluster: job.cluster,
+        client,
+        manifest,
+        live: observed.object,
+        policy: policy?.spec.drift,
+      });
+      if (outcome === 'restored') observed = await client.readStatus(ref);
     }
-    const observed = await client.readStatus(ref);
+    observed ??= await client.readStatus(ref);
     const generation =
       Number(observed.object?.metadata.annotations?.[OWNERSHIP.templateGenerationAnnotation] ?? 0) ||
       undefined;
     const wantReplicas = target.replicas;
     const ready = wantReplicas === undefined || (observed.readyReplicas ?? 0) >= wantReplicas;
-    await this.record(bindingKey, job.cluster, {
-      phase: observed.exists ? 'Applied' : 'Pending',
-      ...(generation !== undefined ? { appliedGeneration: generation } : {}),
-      ...(wantReplicas !== undefined
-        ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 }
-        : {}),
-    });
+    await this.record(
+      bindingKey,
+      job.cluster,
+      {
+        phase: observed.exists ? 'Applied' : 'Pending',
+        ...(generation !== undefined ? { appliedGeneration: generation } : {}),
+        ...(wantReplicas !== undefined
+          ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 }
+          : {}),
+        ...(applied && hash ? { appliedHash: hash } : {}),
+      },
+      applied,
+    );
     if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
     return ready ? 'ready' : 'applied';
   }
@@ -141,18 +174,31 @@ export class PropagationReconciler {
     }
   }
 
+  /**
+   * Records a cluster's status. The hash of the manifest in place and its drift carry over from
+   * the previous status unless `applied` says a new manifest replaced them.
+   */
   private async record(
     key: ObjectKey,
     cluster: string,
     s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>,
+    applied = false,
   ): Promise<void> {
+    const prev = await this.store.clusterStatus<BindingClusterStatus>(key, cluster);
+    const kept =
+      applied || !prev
+        ? {}
+        : {
+            ...(prev.appliedHash ? { appliedHash: prev.appliedHash } : {}),
+            ...(prev.drift ? { drift: prev.drift } : {}),
+          };
     const status: BindingClusterStatus = {
       cluster,
       ...s,
+      ...kept,
       lastUpdateTime: new Date(this.now()).toISOString(),
     };
     // lastUpdateTime would make every write a change; compare without it by keeping the old one when equal.
-    const prev = await this.store.clusterStatus<BindingClusterStatus>(key, cluster);
     if (prev && sameStatus(prev, status)) return;
     await this.store.setClusterStatus(key, cluster, status);
   }

@@ -52,7 +52,27 @@ export interface BindingClusterStatus {
   replicas?: number;
   readyReplicas?: number;
   message?: string;
+  /** Hash of the manifest last applied to the cluster: a different desired hash means a change is pending, not drift. */
+  appliedHash?: string;
+  /** The latest drift found in the cluster: fields changed there since fedgate applied them. */
+  drift?: ClusterDrift;
   lastUpdateTime: string;
+}
+
+/** Drift of the placed object in one member cluster. */
+export interface ClusterDrift {
+  /** JSON pointers of the fields that differ from what fedgate applied (at most 50). */
+  paths: string[];
+  detectedAt: string;
+  /** The policy's drift mode when detected. */
+  mode: 'Restore' | 'Report';
+  /** True once fedgate re-applied its manifest; false while the drift is left in place (Report). */
+  restored: boolean;
+  /**
+   * The object's resourceVersion right after the restore. Found unchanged yet still different, the
+   * difference is one re-applying cannot fix (a webhook, a normalization): not re-applied again.
+   */
+  restoredVersion?: string;
 }
 
 /** The status of a Binding. */

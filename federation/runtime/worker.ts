@@ -14,6 +14,7 @@ import {
 } from '../queue/queues.js';
 import { ChangeDispatcher } from '../reconcile/change-dispatcher.js';
 import { type ClusterClientFactory, ClusterClients } from '../reconcile/cluster-clients.js';
+import { type DriftCounter, DriftDetector } from '../reconcile/drift-detector.js';
 import { FleetView } from '../reconcile/fleet-view.js';
 import { GarbageCollector } from '../reconcile/garbage-collector.js';
 import { HealthReconciler } from '../reconcile/health-reconciler.js';
@@ -38,6 +39,11 @@ export interface WorkerProps {
   readonly probeIntervalMs?: number;
   /** How often every template is re-placed and every cluster garbage-collected. Default 5 min. */
   readonly resyncIntervalMs?: number;
+  /**
+   * How often every member cluster is scanned for drift (objects changed there directly). Default
+   * 60 s; 0 stops the periodic scan (propagation passes still compare what they read).
+   */
+  readonly driftIntervalMs?: number;
   /** How long a job may go without its lock being renewed before another worker takes it over. Default 30 s. */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
@@ -65,6 +71,8 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
   const queues = openQueues(storeConn, props.queuePrefix ? { prefix: props.queuePrefix } : {});
   const clients = new ClusterClients(props.clientFactory);
   const fleet = new FleetView(store);
+  const m = workerMetrics(props.metrics);
+  const drift = new DriftDetector(store, fleet, clients, queues, log.child({ c: 'drift' }), m?.drift);
   const placement = new PlacementReconciler(store, fleet, queues, log.child({ c: 'placement' }));
   const propagation = new PropagationReconciler(
     store,
@@ -72,12 +80,13 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     clients,
     queues,
     log.child({ c: 'propagation' }),
+    Date.now,
+    drift,
   );
   const health = new HealthReconciler(store, clients, queues, log.child({ c: 'health' }), Date.now, {
     ...(props.failureThreshold !== undefined ? { failureThreshold: props.failureThreshold } : {}),
   });
   const gc = new GarbageCollector(store, clients, log.child({ c: 'gc' }));
-  const m = workerMetrics(props.metrics);
 
   const maintenance = async (job: Job<MaintenanceJob>) => {
     const d = job.data as MaintenanceJob | { kind: 'probe-all' };
@@ -86,15 +95,22 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
         return health.probe(d.cluster);
       case 'gc':
         return gc.collect(d.cluster);
+      case 'drift':
+        return drift.scan(d.cluster);
       case 'probe-all':
+      case 'drift-all':
       case 'resync': {
         const { items } = await store.list(MEMBER_CLUSTER_TYPE);
-        const kind = d.kind === 'resync' ? 'gc' : 'probe';
+        const kind = d.kind === 'resync' ? 'gc' : d.kind === 'drift-all' ? 'drift' : 'probe';
         await queues.maintenance.addBulk(
           items.map((c) => ({
             name: kind,
             data: { kind, cluster: c.metadata.name },
-            opts: { jobId: `${kind}-${c.metadata.name}-${job.id}` },
+            // A failed scan is not retried: the next one comes soon enough.
+            opts: {
+              jobId: `${kind}-${c.metadata.name}-${job.id}`,
+              ...(kind === 'drift' ? { attempts: 1 } : {}),
+            },
           })),
         );
         return d.kind === 'resync' ? enqueueAllTemplates(store, queues, `-r${job.timestamp}`) : items.length;
@@ -146,6 +162,13 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     { every: props.probeIntervalMs ?? 10_000 },
     { name: 'probe-all', data: { kind: 'probe-all' } as unknown as MaintenanceJob },
   );
+  if (props.driftIntervalMs === 0) await queues.maintenance.removeJobScheduler('drift-all');
+  else
+    await queues.maintenance.upsertJobScheduler(
+      'drift-all',
+      { every: props.driftIntervalMs ?? 60_000 },
+      { name: 'drift-all', data: { kind: 'drift-all' } },
+    );
   await queues.maintenance.upsertJobScheduler(
     'resync',
     { every: props.resyncIntervalMs ?? 300_000 },
@@ -178,6 +201,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
 interface WorkerMetrics {
   readonly jobs: Counter<'queue' | 'outcome'>;
   readonly duration: Histogram<'queue'>;
+  readonly drift: DriftCounter;
 }
 
 function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefined {
@@ -194,6 +218,12 @@ function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefine
       help: 'Time to process one job',
       labelNames: ['queue'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    drift: new Counter({
+      name: 'fedgate_drift_detected_total',
+      help: 'Objects found changed in a member cluster since fedgate applied them, by cluster and drift mode',
+      labelNames: ['cluster', 'mode'],
       registers: [registry],
     }),
   };

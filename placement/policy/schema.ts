@@ -271,6 +271,19 @@ export const stabilitySchema = z
   })
   .strict();
 
+/** A JSON pointer (RFC 6901) into a placed object; `*` as a segment matches any key or list index. */
+const jsonPointer = z.string().regex(/^(\/[^/]*)+$/, 'a JSON pointer starts with / (e.g. /spec/replicas)');
+
+/** What happens when an object fedgate placed is changed directly in a member cluster. */
+export const driftSchema = z
+  .object({
+    /** Restore: re-apply fedgate's manifest (force); Report: record the drift and leave the object as it is. */
+    mode: z.enum(['Restore', 'Report']).default('Restore'),
+    /** Paths never treated as drift, e.g. /spec/replicas when an HPA in the cluster owns it. */
+    ignoreFields: z.array(jsonPointer).optional(),
+  })
+  .strict();
+
 /** PlacementPolicy.spec */
 export const placementPolicySpecSchema = z
   .object({
@@ -290,6 +303,8 @@ export const placementPolicySpecSchema = z
     overrides: z.array(overrideRuleSchema).optional(),
     failover: failoverSchema.optional(),
     stability: stabilitySchema.optional(),
+    /** Drift in member clusters: detected always; restored or only reported. */
+    drift: driftSchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -327,5 +342,7 @@ export type Toleration = z.infer<typeof tolerationSchema>;
 export type SpreadConstraint = z.infer<typeof spreadConstraintSchema>;
 /** An override rule. */
 export type OverrideRule = z.infer<typeof overrideRuleSchema>;
+/** The drift settings of a policy. */
+export type DriftPolicy = z.infer<typeof driftSchema>;
 /** A resource selector. */
 export type ResourceSelector = z.infer<typeof resourceSelectorSchema>;

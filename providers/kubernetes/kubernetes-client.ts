@@ -86,14 +86,11 @@ export class KubernetesClient implements MemberClusterClient {
         await this.ensureNamespace(obj.metadata.namespace);
       }
       const applied = await this.call(`apply ${describe(obj)}`, () =>
-        this.objects.patch(
-          obj as k8s.KubernetesObject,
-          undefined,
-          opts.dryRun ? 'All' : undefined,
-          opts.fieldManager,
-          true,
-          k8s.PatchStrategy.ServerSideApply,
-        ),
+        this.objects.serverSideApply(obj as k8s.KubernetesObject, {
+          fieldManager: opts.fieldManager,
+          force: true,
+          ...(opts.dryRun ? { dryRun: true } : {}),
+        }),
       );
       out.push(applied as ManifestObject);
     }

@@ -14,10 +14,45 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     return api;
   }
 
+  /**
+   * Server-side apply with the object sent exactly as given. client-node's `patch` serializes the
+   * body through its typed models, which drops fields they do not know and misses renamed ones (a
+   * NetworkPolicy's `from`): the applied object would silently lose them.
+   */
+  async serverSideApply(
+    obj: k8s.KubernetesObject,
+    opts: { fieldManager: string; force: boolean; dryRun?: boolean },
+  ): Promise<k8s.KubernetesObject> {
+    const path = await this.specUriPath(obj, 'patch');
+    const ctx = this.configuration.baseServer.makeRequestContext(path, k8s.HttpMethod.PATCH);
+    ctx.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+    ctx.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
+    ctx.setQueryParam('fieldManager', opts.fieldManager);
+    ctx.setQueryParam('force', String(opts.force));
+    if (opts.dryRun) ctx.setQueryParam('dryRun', 'All');
+    ctx.setBody(JSON.stringify(obj));
+    return this.requestPromise(ctx);
+  }
+
   /** Whether objects of this kind are namespaced, from discovery (guessing namespaced when unknown). */
   async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
     const r = await this.resource(apiVersion, kind);
     return r?.namespaced ?? true;
+  }
+
+  /**
+   * Object reads, lists and applies are returned as the server sent them (wire JSON), not as
+   * client-node's typed models: those drop fields the models do not know (newer API fields) and
+   * rename others (a NetworkPolicy's `from` becomes `_from`), which would make a placed object look
+   * changed to drift detection. Typed requests (discovery) are deserialized as before.
+   */
+  protected override async processResponse<T extends k8s.KubernetesObject>(
+    response: k8s.ResponseContext,
+    type?: string,
+  ): Promise<T> {
+    const ok = response.httpStatusCode >= 200 && response.httpStatusCode <= 299;
+    if (type !== undefined || !ok) return super.processResponse<T>(response, type);
+    return JSON.parse(await response.body.text()) as T;
   }
 
   protected override async resource(

@@ -56,6 +56,7 @@ export function renderDescribe(obj: KubeObject, binding?: KubeObject | null): st
     if (Array.isArray(clusters) && clusters.length > 0) {
       out.push('Clusters:');
       out.push(indent(renderTable(CLUSTER_STATUS_COLUMNS, clusters)));
+      out.push(...driftSection(clusters));
     }
   }
   if (binding !== undefined) out.push(...placement(binding));
@@ -84,6 +85,21 @@ const CLUSTER_STATUS_COLUMNS: Column<unknown>[] = [
   { header: 'UPDATED', value: (c) => age(field(c, 'lastUpdateTime')) },
   { header: 'MESSAGE', value: (c) => cell(field(c, 'message')) },
 ];
+
+/** Every cluster's drift: the changed field paths, when found, and whether fedgate restored them. */
+function driftSection(clusters: readonly unknown[]): string[] {
+  const drifted = clusters.filter((c) => Array.isArray(field(c, 'drift', 'paths')));
+  if (drifted.length === 0) return [];
+  const out = ['Drift:'];
+  for (const c of drifted) {
+    const restored = field(c, 'drift', 'restored') === true;
+    out.push(
+      `  ${cell(field(c, 'cluster'))}: ${restored ? 'restored' : 'left in place'} (mode ${cell(field(c, 'drift', 'mode'))}), detected ${age(field(c, 'drift', 'detectedAt'))} ago`,
+    );
+    for (const p of field(c, 'drift', 'paths') as unknown[]) out.push(`    ${String(p)}`);
+  }
+  return out;
+}
 
 function placement(binding: KubeObject | null): string[] {
   if (binding === null) return ['Placement:        not scheduled yet (no Binding)'];

@@ -1,6 +1,6 @@
 import { type ClusterExplanation, type Explanation, explainCluster } from '../../../placement/index.js';
 import type { KubeObject } from '../../resources/kube-object.js';
-import { type Column, cell, field, renderTable, toYaml } from './format.js';
+import { age, type Column, cell, field, renderTable, toYaml } from './format.js';
 
 /** One row of the per-cluster verdict table. */
 interface ClusterRow {
@@ -133,7 +133,8 @@ function clusterRows(binding: KubeObject, e: unknown): ClusterRow[] {
   const status = new Map<string, unknown>();
   for (const s of arr(field(binding, 'status', 'clusters'))) status.set(String(field(s, 'cluster')), s);
   const targets = new Map<string, unknown>();
-  for (const t of arr(field(binding, 'spec', 'clusters'))) targets.set(String(field(t, 'name')), field(t, 'replicas'));
+  for (const t of arr(field(binding, 'spec', 'clusters')))
+    targets.set(String(field(t, 'name')), field(t, 'replicas'));
   const explanation = isExplanation(e) ? e : undefined;
 
   const rows: ClusterRow[] = [];
@@ -146,7 +147,9 @@ function clusterRows(binding: KubeObject, e: unknown): ClusterRow[] {
   const feasible = (explanation?.feasible.clusters ?? [])
     .map((name) => explainCluster(explanation!, name))
     .filter((c): c is Extract<ClusterExplanation, { feasible: true }> => c.feasible)
-    .sort((a, b) => Number(b.selected) - Number(a.selected) || b.total - a.total || (a.name < b.name ? -1 : 1));
+    .sort(
+      (a, b) => Number(b.selected) - Number(a.selected) || b.total - a.total || (a.name < b.name ? -1 : 1),
+    );
   for (const c of feasible) {
     const chosen = c.selected || targets.has(c.name);
     const replicas = c.replicas ?? targets.get(c.name);
@@ -156,7 +159,10 @@ function clusterRows(binding: KubeObject, e: unknown): ClusterRow[] {
       replicas: chosen ? (typeof replicas === 'number' ? String(replicas) : 'copy') : '-',
       score: String(Math.round(c.total * 10) / 10),
       status: statusOf(status.get(c.name)),
-      detail: [scoreBreakdown(c.scores), c.costPerMonth !== undefined ? `$${c.costPerMonth.toFixed(2)}/month` : '']
+      detail: [
+        scoreBreakdown(c.scores),
+        c.costPerMonth !== undefined ? `$${c.costPerMonth.toFixed(2)}/month` : '',
+      ]
         .filter(Boolean)
         .join('; '),
     });
@@ -170,7 +176,14 @@ function clusterRows(binding: KubeObject, e: unknown): ClusterRow[] {
       continue;
     }
     for (const c of g.clusters) {
-      add({ cluster: c, verdict: 'filtered', replicas: '-', score: '-', status: statusOf(status.get(c)), detail });
+      add({
+        cluster: c,
+        verdict: 'filtered',
+        replicas: '-',
+        score: '-',
+        status: statusOf(status.get(c)),
+        detail,
+      });
     }
   }
   // Clusters the binding targets or reports that the explanation does not mention (a dependency
@@ -217,7 +230,17 @@ export function statusOf(s: unknown): string {
   const want = field(s, 'replicas');
   const counts = typeof want === 'number' ? ` ${typeof ready === 'number' ? ready : 0}/${want} ready` : '';
   const msg = field(s, 'message');
-  return `${phase}${counts}${phase !== 'Applied' && msg ? `: ${String(msg)}` : ''}`;
+  return `${phase}${counts}${phase !== 'Applied' && msg ? `: ${String(msg)}` : ''}${driftOf(s)}`;
+}
+
+/** `, drifted: <paths> (restored|left in place)` when the cluster reports drift; '' otherwise. */
+export function driftOf(s: unknown): string {
+  const paths = field(s, 'drift', 'paths');
+  if (!Array.isArray(paths) || paths.length === 0) return '';
+  const shown =
+    paths.slice(0, 3).map(String).join(' ') + (paths.length > 3 ? ` (+${paths.length - 3} more)` : '');
+  const what = field(s, 'drift', 'restored') === true ? 'restored' : 'left in place';
+  return `, drifted: ${shown} (${what} ${age(field(s, 'drift', 'detectedAt'))} ago)`;
 }
 
 function arr(v: unknown): unknown[] {
