@@ -331,7 +331,7 @@ describe('stability: a cluster that joins', () => {
     const sim = await startKubeSim({
       name: c.name,
       nodes: [{ name: `${c.name}-node-1`, cpu: '16', memory: '64Gi', pods: 220 }],
-      podReadyDelayMs: 10,
+      podReadyDelayMs: c.podReadyDelayMs ?? 10,
     });
     joined.set(c.name, sim);
     expect((await cp.apply([memberCluster(c, sim.url)])).status).toBe(200);
@@ -364,6 +364,8 @@ describe('stability: a cluster that joins', () => {
       provider: 'gcp',
       region: 'europe-west1',
       cost: { vcpuHour: 0.01, gibHour: GIB_HOUR },
+      // Graceful: the clusters left keep their copies (listed as evictions) until f's are ready.
+      podReadyDelayMs: 3_000,
     });
     await h.pass('joined-f');
     const b = await waitFor('moved to f', async () => {
