@@ -134,24 +134,34 @@ export class ResourceStore {
     return this.retryUnconditional(opts, async () => {
       const cur = await this.read(key);
       if (!cur) throw notFound(key);
-      checkExpected(key, cur.rv, opts.resourceVersion);
-      const prev = cur.object;
-      const changed = !isDeepStrictEqual(generationBasis(key, prev), generationBasis(key, object));
-      const { status: _drop, ...rest } = object;
-      const metadata = {
-        ...object.metadata,
-        uid: prev.metadata.uid,
-        creationTimestamp: prev.metadata.creationTimestamp,
-        generation: (prev.metadata.generation ?? 1) + (changed ? 1 : 0),
-      };
-      const next: KubeObject = {
-        ...rest,
-        metadata,
-        ...(prev.status === undefined ? {} : { status: prev.status }),
-      };
-      if (isDeepStrictEqual(stripRv(next), stripRv(prev))) return prev;
-      return this.write('update', key, next, cur.rv, 'MODIFIED', '');
+      return this.updateFrom(key, object, cur, opts.resourceVersion);
     });
+  }
+
+  /** An update computed from a record already read; the write script re-checks `expectedRv`. */
+  private async updateFrom(
+    key: ObjectKey,
+    object: KubeObject,
+    cur: StoredRecord,
+    expectedRv: string | undefined,
+  ): Promise<KubeObject> {
+    checkExpected(key, cur.rv, expectedRv);
+    const prev = cur.object;
+    const changed = !isDeepStrictEqual(generationBasis(key, prev), generationBasis(key, object));
+    const { status: _drop, ...rest } = object;
+    const metadata = {
+      ...object.metadata,
+      uid: prev.metadata.uid,
+      creationTimestamp: prev.metadata.creationTimestamp,
+      generation: (prev.metadata.generation ?? 1) + (changed ? 1 : 0),
+    };
+    const next: KubeObject = {
+      ...rest,
+      metadata,
+      ...(prev.status === undefined ? {} : { status: prev.status }),
+    };
+    if (isDeepStrictEqual(stripRv(next), stripRv(prev))) return prev;
+    return this.write('update', key, next, cur.rv, 'MODIFIED', '');
   }
 
   /** Creates the object or updates the stored one (what `apply` does). Returns the result and what happened. */
@@ -163,7 +173,8 @@ export class ResourceStore {
       const cur = await this.read(key);
       try {
         if (!cur) return { object: await this.create(key, object), action: 'created' };
-        const updated = await this.update(key, object, { resourceVersion: cur.rv });
+        // One read serves the comparison too; a write in between fails the script's rv check (Conflict → retry).
+        const updated = await this.updateFrom(key, object, cur, cur.rv);
         return {
           object: updated,
           action: updated.metadata.resourceVersion === cur.rv ? 'unchanged' : 'configured',

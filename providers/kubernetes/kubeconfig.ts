@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 
 /** How to reach one member cluster: a server URL, or a context of a kubeconfig. */
@@ -24,7 +26,7 @@ export interface KubeconfigSource {
  * server URL gets a config of its own.
  */
 export function kubeConfigFor(conn: KubeConnection, source: KubeconfigSource = {}): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+  const kc = new PooledKubeConfig();
   if (conn.kubeconfigContext) {
     if (source.kubeconfigPath) kc.loadFromFile(source.kubeconfigPath);
     else kc.loadFromDefault();
@@ -49,4 +51,31 @@ export function kubeConfigFor(conn: KubeConnection, source: KubeconfigSource = {
     currentContext: conn.name,
   });
   return kc;
+}
+
+/**
+ * A KubeConfig whose requests share one keep-alive connection pool. client-node builds a new
+ * http(s).Agent for every request, so each call opens (and the server accepts) a fresh TCP/TLS
+ * connection; under load that costs more than the call. The agent options derive from the
+ * kubeconfig's cluster and user, fixed for the life of this object (a changed connection builds a
+ * new client), so the first agent's options serve every later request. Proxy agents are left alone.
+ */
+class PooledKubeConfig extends k8s.KubeConfig {
+  private pooled: http.Agent | undefined;
+
+  override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    if (!this.pooled) {
+      const fresh = context.getAgent();
+      if (fresh?.constructor === https.Agent)
+        this.pooled = new https.Agent({ ...(fresh as https.Agent).options, keepAlive: true });
+      else if (fresh?.constructor === http.Agent)
+        this.pooled = new http.Agent({
+          ...(fresh as { options?: http.AgentOptions }).options,
+          keepAlive: true,
+        });
+      else return;
+    }
+    context.setAgent(this.pooled);
+  }
 }

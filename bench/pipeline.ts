@@ -1,0 +1,597 @@
+/**
+ * Pipeline benchmark: the whole control plane (real API, real worker(s), real Redis) driving a
+ * simulated fleet that runs in a child process, against raw BullMQ measured in the same run on
+ * the same private redis-server:
+ *   1. baseline: BullMQ with a no-op processor and fedgate's queue settings (jobs/s);
+ *   2. throughput: N Deployment templates applied in batches, each placed on several clusters;
+ *      templates applied everywhere per second, fedgate queue jobs/s and its ratio to the baseline;
+ *   3. latency: templates applied one at a time at a steady rate, apply → applied everywhere p50/p99;
+ *   4. memory: Redis used_memory per 1,000 templates, and per round of updates (it must level off
+ *      as removeOnComplete trims finished jobs).
+ *
+ * Usage: npm run bench:pipeline [-- --templates 1000 --clusters 20 --rate 100 --seconds 15
+ *        --workers 1 --targets 3 --rounds 3 --round-templates 400 --batch 100]
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { type Counter, Registry } from 'prom-client';
+import { QUEUE_NAMES } from '../federation/queue/queues.js';
+import type { MemberClusterObject } from '../federation/reconcile/cluster-snapshot.js';
+import { MEMBER_CLUSTER_TYPE } from '../federation/resources/kinds.js';
+import { type ApiProcess, startApi } from '../federation/runtime/api-process.js';
+import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
+import { connectRedis } from '../federation/runtime/redis-connection.js';
+import { RedisProcess } from '../federation/runtime/redis-process.js';
+import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
+import { ResourceStore } from '../federation/store/resource-store.js';
+import { AppliedTracker } from './support/applied-tracker.js';
+import { bullmqBaseline } from './support/bullmq-baseline.js';
+import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
+import {
+  commandCalls,
+  commandDelta,
+  info,
+  memoryByGroup,
+  mib,
+  redisCpuSeconds,
+  usedMemory,
+} from './support/redis-stats.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    templates: { type: 'string', default: '1000' },
+    clusters: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '1' },
+    targets: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    'round-templates': { type: 'string', default: '400' },
+    batch: { type: 'string', default: '100' },
+  },
+});
+const CFG = {
+  templates: Number(flags.templates),
+  clusters: Number(flags.clusters),
+  rate: Number(flags.rate),
+  seconds: Number(flags.seconds),
+  workers: Number(flags.workers),
+  targets: Number(flags.targets),
+  rounds: Number(flags.rounds),
+  roundTemplates: Number(flags['round-templates']),
+  batch: Number(flags.batch),
+};
+const CONCURRENCY = { placement: 16, propagation: 64, maintenance: 8 };
+const SHARD_LABEL = 'bench.fedgate.dev/shard';
+const NAMESPACE = 'bench';
+const STORE_PREFIX = '{fg}';
+const QUEUE_PREFIX = '{fgq}';
+const WAIT_MS = 120_000;
+/** ResourceStoreProps.eventRetention default: how many change events the store's stream keeps. */
+const EVENT_RETENTION = 100_000;
+
+interface MemRound {
+  readonly label: string;
+  readonly updates: number;
+  readonly seconds: number | undefined;
+  readonly used: number;
+  readonly completed: readonly [number, number];
+  readonly queueBytes: number;
+  readonly storeBytes: number;
+  readonly streamBytes: number;
+  readonly streamEntries: number;
+}
+
+/** What a phase printed, gathered for the summary table. */
+const rows: [string, string, string][] = [];
+const row = (what: string, value: string, note = '') => rows.push([what, value, note]);
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+// Everything started is stopped in reverse order, once, on success, error or Ctrl-C; a step that
+// hangs (say, a worker closing while Redis is already gone) is given up after STEP_TIMEOUT_MS.
+const STEP_TIMEOUT_MS = 5_000;
+const stops: (() => Promise<unknown>)[] = [];
+let stopping: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  stopping ??= (async () => {
+    for (const stop of stops.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          say('cleanup: a step did not finish in time; going on');
+          resolve();
+        }, STEP_TIMEOUT_MS);
+      });
+      await Promise.race([stop().catch((err: unknown) => say(`cleanup: ${String(err)}`)), timeout]);
+      clearTimeout(timer);
+    }
+  })();
+  return stopping;
+}
+// `on`, not `once`: tsx exits at once on a signal nobody listens to, and Ctrl-C may come twice.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    say(`\n${sig}: stopping everything`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+/** A bench connection whose errors (Redis stopped by Ctrl-C) are not reported as unhandled. */
+function quiet(redis: Redis): Redis {
+  redis.on('error', (err: Error) => {
+    if (!stopping) say(`redis: ${err.message}`);
+  });
+  return redis;
+}
+
+function deployment(i: number, prefix: string, shards: number, image: string) {
+  const name = `${prefix}${i}`;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NAMESPACE, labels: { app: name, [SHARD_LABEL]: `s${i % shards}` } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [{ name: 'app', image, resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
+        },
+      },
+    },
+  };
+}
+
+/** Policies: templates of shard k go to `targets` clusters of shard k (Duplicated, spread by cluster). */
+function policies(shards: number, targets: number) {
+  return Array.from({ length: shards }, (_, k) => ({
+    apiVersion: 'fedgate.dev/v1alpha1',
+    kind: 'PlacementPolicy',
+    metadata: { name: `bench-s${k}` },
+    spec: {
+      resourceSelectors: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          labelSelector: { matchLabels: { [SHARD_LABEL]: `s${k}` } },
+        },
+      ],
+      clusterAffinity: { labelSelector: { matchLabels: { [SHARD_LABEL]: `s${k}` } } },
+      spreadConstraints: [{ spreadByField: 'cluster', minGroups: targets, maxGroups: targets }],
+      replicaScheduling: { type: 'Duplicated' },
+    },
+  }));
+}
+
+interface Api {
+  post(path: string, body: unknown): Promise<{ items: { name: string; generation?: number }[] }>;
+}
+
+function apiClient(api: ApiProcess, token: string): Api {
+  return {
+    async post(path, body) {
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text.slice(0, 500)}`);
+      return JSON.parse(text) as { items: { name: string; generation?: number }[] };
+    },
+  };
+}
+
+/** Completed (and failed) jobs per queue, summed over the workers' metric registries. */
+async function jobTotals(registries: readonly Registry[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const r of registries) {
+    const c = r.getSingleMetric('fedgate_jobs_total') as Counter | undefined;
+    for (const v of (await c?.get())?.values ?? []) {
+      const k = `${v.labels.queue}.${v.labels.outcome}`;
+      out[k] = (out[k] ?? 0) + v.value;
+    }
+  }
+  return out;
+}
+
+const pipelineJobs = (t: Record<string, number>) =>
+  (t['placement.completed'] ?? 0) + (t['propagation.completed'] ?? 0);
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function waitFor<T>(what: string, ms: number, fn: () => Promise<T | false>, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Applies templates in batches and resolves when every one is applied everywhere (or the wait ends). */
+async function applyAll(
+  api: Api,
+  tracker: AppliedTracker,
+  count: number,
+  prefix: string,
+  shards: number,
+  image: string,
+): Promise<{ seconds: number; postSeconds: number; applied: number }> {
+  const started = performance.now();
+  const waits: Promise<number>[] = [];
+  for (let i = 0; i < count; i += CFG.batch) {
+    const items = Array.from({ length: Math.min(CFG.batch, count - i) }, (_, j) =>
+      deployment(i + j, prefix, shards, image),
+    );
+    const res = await api.post('/api/v1/apply', { items });
+    for (const it of res.items)
+      waits.push(
+        tracker.expect({
+          kind: 'Deployment',
+          namespace: NAMESPACE,
+          name: it.name,
+          generation: it.generation ?? 1,
+        }),
+      );
+  }
+  const postSeconds = (performance.now() - started) / 1000;
+  const ok = (await settleWithin(waits, tracker)).filter((t) => !Number.isNaN(t));
+  const last = ok.length > 0 ? Math.max(...ok) : performance.now();
+  return { seconds: (last - started) / 1000, postSeconds, applied: ok.length };
+}
+
+/** Waits for every template, at most WAIT_MS; those still pending then count as NaN (not applied). */
+async function settleWithin(waits: readonly Promise<number>[], tracker: AppliedTracker): Promise<number[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, WAIT_MS);
+  });
+  await Promise.race([Promise.all(waits), timeout]);
+  clearTimeout(timer);
+  tracker.abandon();
+  return Promise.all(waits);
+}
+
+/** Waits until no placement or propagation job is waiting, active or delayed (status checks done). */
+async function quiesce(worker: ControlPlaneWorker, ms = 30_000): Promise<void> {
+  await waitFor(
+    'queues to drain',
+    ms,
+    async () => {
+      const counts = await Promise.all(
+        [worker.queues.placement, worker.queues.propagation].map((q) =>
+          q.getJobCounts('wait', 'active', 'delayed', 'prioritized'),
+        ),
+      );
+      return counts.every((c) => Object.values(c).every((n) => n === 0)) || false;
+    },
+    200,
+  );
+}
+
+async function main(): Promise<void> {
+  const log = pino({ level: process.env.FEDGATE_BENCH_LOG ?? 'silent' });
+  say(
+    `fedgate pipeline bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'fedgate-bench-'));
+  stops.push(() => rm(dir, { recursive: true, force: true }));
+  const redis = new RedisProcess({ dataDir: dir, persist: false });
+  await redis.start();
+  stops.push(() => redis.stop());
+  const admin = quiet(connectRedis(redis.url));
+  stops.push(async () => admin.disconnect());
+  say(`✓ redis-server on ${redis.url} (no persistence)`);
+
+  // 1. Baseline: the same job mix as the pipeline (one placement and `targets` propagations per template).
+  const baseline = await bullmqBaseline(
+    redis.url,
+    [
+      { name: QUEUE_NAMES.placement, jobs: CFG.templates, concurrency: CONCURRENCY.placement },
+      {
+        name: QUEUE_NAMES.propagation,
+        jobs: CFG.templates * CFG.targets,
+        concurrency: CONCURRENCY.propagation,
+      },
+    ],
+    CFG.workers,
+  );
+  say(`✓ baseline: ${baseline.jobs} no-op jobs in ${baseline.seconds.toFixed(2)} s`);
+  await admin.flushall();
+
+  // 2. The control plane and the fleet.
+  const redisPid = Number((await info(admin, 'server')).get('process_id') ?? 0);
+  const fleet: ChildFleet = await startChildFleet({
+    clusters: CFG.clusters,
+    guardPid: redisPid,
+    guardDir: dir,
+  });
+  stops.push(() => fleet.close());
+  say(`✓ ${fleet.clusters.length} simulated clusters in child process ${fleet.pid}`);
+  const token = randomBytes(16).toString('hex');
+  const apiProcess = await startApi({ redisUrl: redis.url, token, log, metrics: new Registry() });
+  stops.push(() => apiProcess.close());
+  const registries: Registry[] = [];
+  const workers: ControlPlaneWorker[] = [];
+  for (let w = 0; w < CFG.workers; w++) {
+    const metrics = new Registry();
+    registries.push(metrics);
+    const worker = await startWorker({
+      redisUrl: redis.url,
+      clientFactory: kubernetesClientFactory(),
+      log,
+      metrics,
+      concurrency: CONCURRENCY,
+    });
+    stops.push(() => worker.close());
+    workers.push(worker);
+  }
+  const worker = workers[0]!;
+  const api = apiClient(apiProcess, token);
+  const shards = Math.max(1, Math.floor(CFG.clusters / CFG.targets));
+  await api.post('/api/v1/apply', {
+    items: fleet.clusters.map((c, i) => ({
+      apiVersion: 'fedgate.dev/v1alpha1',
+      kind: 'MemberCluster',
+      metadata: { name: c.name, labels: { ...c.labels, [SHARD_LABEL]: `s${i % shards}` } },
+      spec: {
+        provider: c.provider,
+        region: c.region,
+        zone: c.zone,
+        connection: { server: c.url, insecureSkipTLSVerify: true },
+      },
+    })),
+  });
+  await waitFor('member clusters Ready', 60_000, async () => {
+    const { items } = await apiProcess.store.list(MEMBER_CLUSTER_TYPE);
+    const ready = items.filter((mc) =>
+      (mc as MemberClusterObject).status?.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    return ready.length === CFG.clusters || false;
+  });
+  await api.post('/api/v1/apply', { items: policies(shards, CFG.targets) });
+  say(`✓ API ${apiProcess.url}, ${CFG.workers} worker(s), clusters Ready, ${shards} policies`);
+
+  const trackerConn = quiet(connectRedis(redis.url));
+  const subscriber = quiet(connectRedis(redis.url));
+  const tracker = new AppliedTracker(new ResourceStore(trackerConn), subscriber);
+  stops.push(async () => {
+    await tracker.close();
+    trackerConn.disconnect();
+    subscriber.disconnect();
+  });
+  await tracker.start();
+  await quiesce(worker);
+
+  // 3. Throughput.
+  const memBefore = await usedMemory(admin);
+  const cmdBefore = await commandCalls(admin);
+  const jobsBefore = await jobTotals(registries);
+  const redisCpuBefore = await redisCpuSeconds(admin);
+  const cpuBefore = process.cpuUsage();
+  const tp = await applyAll(api, tracker, CFG.templates, 't', shards, 'nginx:1.0');
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisCpu = (await redisCpuSeconds(admin)) - redisCpuBefore;
+  const jobsAfter = await jobTotals(registries);
+  const cmdAfter = await commandCalls(admin);
+  const jobs = pipelineJobs(jobsAfter) - pipelineJobs(jobsBefore);
+  const jobsPerSecond = jobs / tp.seconds;
+  say(`✓ throughput: ${tp.applied}/${CFG.templates} applied everywhere in ${tp.seconds.toFixed(2)} s`);
+  await quiesce(worker);
+  const memAfter = await usedMemory(admin);
+  const cmds = commandDelta(cmdBefore, cmdAfter);
+  const cmdTotal = cmds.reduce((s, [, n]) => s + n, 0);
+
+  // 4. Latency at a steady rate.
+  const lat = await steadyLatency(api, tracker, shards);
+  say(`✓ latency: ${lat.applied}/${lat.sent} applied everywhere`);
+  await quiesce(worker);
+
+  // 5. Memory as finished jobs accumulate over rounds of updates of the throughput templates.
+  const memRounds: MemRound[] = [];
+  const memRow = async (label: string, updates: number, seconds: number | undefined) => {
+    const counts = await Promise.all(
+      [worker.queues.placement, worker.queues.propagation].map((q) => q.getJobCounts('completed')),
+    );
+    const groups = await memoryByGroup(admin, STORE_PREFIX, QUEUE_PREFIX);
+    let queueBytes = 0;
+    for (const [g, v] of groups) if (g.startsWith('queue ')) queueBytes += v.bytes;
+    memRounds.push({
+      label,
+      updates,
+      seconds,
+      used: await usedMemory(admin),
+      completed: [counts[0]!.completed ?? 0, counts[1]!.completed ?? 0],
+      queueBytes,
+      storeBytes:
+        (groups.get('store objects')?.bytes ?? 0) + (groups.get('store cluster statuses')?.bytes ?? 0),
+      streamBytes: groups.get('store change stream')?.bytes ?? 0,
+      streamEntries: await admin.xlen(`${STORE_PREFIX}:events`),
+    });
+  };
+  await memRow('after the latency phase', 0, undefined);
+  const perRound = Math.min(CFG.roundTemplates, CFG.templates);
+  for (let r = 1; r <= CFG.rounds; r++) {
+    const u = await applyAll(api, tracker, perRound, 't', shards, `nginx:1.${r}`);
+    if (u.applied < perRound) say(`! round ${r}: ${u.applied}/${perRound} applied`);
+    await quiesce(worker);
+    await memRow(`update round ${r}`, perRound, u.seconds);
+    say(`✓ update round ${r}: ${u.applied}/${perRound} in ${u.seconds.toFixed(1)} s`);
+  }
+  const failed = await jobTotals(registries);
+
+  // Report.
+  const templatesPerSecond = tp.applied / tp.seconds;
+  const ratio = jobsPerSecond / baseline.jobsPerSecond;
+  const memPer1000 = ((memAfter - memBefore) / CFG.templates) * 1000;
+  row(
+    'raw BullMQ no-op (jobs/s)',
+    baseline.jobsPerSecond.toFixed(0),
+    `${baseline.jobs} jobs drained; ${baseline.cpuMsPerJob.toFixed(2)} ms CPU per job`,
+  );
+  row(
+    'templates applied everywhere (/s)',
+    templatesPerSecond.toFixed(1),
+    `${tp.applied}/${CFG.templates} to ${CFG.targets} clusters each in ${tp.seconds.toFixed(2)} s (POSTs ${tp.postSeconds.toFixed(2)} s)`,
+  );
+  row(
+    'fedgate queue jobs (/s)',
+    jobsPerSecond.toFixed(0),
+    `${jobs} placement+propagation jobs (${(jobs / CFG.templates).toFixed(2)} per template); ${((cpu.user + cpu.system) / 1000 / jobs).toFixed(2)} ms CPU per job`,
+  );
+  row('fedgate ÷ raw BullMQ', `${(ratio * 100).toFixed(1)} %`, `target ≥ 50 % ${ratio >= 0.5 ? '✓' : '✗'}`);
+  row(
+    `latency at ${CFG.rate}/s, p50`,
+    `${lat.p50.toFixed(0)} ms`,
+    `${lat.applied}/${lat.sent} templates, sent at ${lat.achievedRate.toFixed(1)}/s`,
+  );
+  row('latency p90', `${lat.p90.toFixed(0)} ms`);
+  row('latency p99', `${lat.p99.toFixed(0)} ms`, `target ≤ 2000 ms ${lat.p99 <= 2000 ? '✓' : '✗'}`);
+  row(
+    'latency max',
+    `${lat.max.toFixed(0)} ms`,
+    CFG.rate > templatesPerSecond
+      ? `offered ${CFG.rate}/s > measured capacity ${templatesPerSecond.toFixed(1)}/s: the figures are queueing`
+      : '',
+  );
+  row(
+    'control-plane CPU per template',
+    `${((cpu.user + cpu.system) / 1000 / CFG.templates).toFixed(2)} ms`,
+    `API + worker(s) + tracker, one process (${((cpu.user + cpu.system) / 1e6 / tp.seconds).toFixed(2)} cores busy); redis-server ${((redisCpu * 1000) / CFG.templates).toFixed(2)} ms`,
+  );
+  row('Redis used_memory per 1,000 templates', mib(memPer1000), 'store + retained jobs + change stream');
+  row('Redis commands per template', (cmdTotal / CFG.templates).toFixed(1), topCommands(cmds, CFG.templates));
+  row(
+    'jobs failed (retried)',
+    String((failed['placement.failed'] ?? 0) + (failed['propagation.failed'] ?? 0)),
+    'over the whole run',
+  );
+
+  const out = (s = '') => process.stdout.write(`${s}\n`);
+  out();
+  out('configuration');
+  out(`  node ${process.version}, ${cpus().length} CPUs (shared machine: figures taken under load)`);
+  out(
+    `  ${CFG.workers} worker(s); concurrency placement ${CONCURRENCY.placement}, propagation ${CONCURRENCY.propagation}, maintenance ${CONCURRENCY.maintenance}`,
+  );
+  out(
+    `  ${CFG.clusters} simulated clusters in a child process, ${shards} policies, each template Duplicated to ${CFG.targets} clusters`,
+  );
+  out(
+    `  ${CFG.templates} templates in batches of ${CFG.batch}; latency at ${CFG.rate}/s for ${CFG.seconds} s`,
+  );
+  out();
+  printTable(['measure', 'value', 'notes'], rows);
+  out();
+  out('Redis memory as updates accumulate (completed jobs kept per queue: placement / propagation)');
+  printTable(
+    ['after', 'took', 'used_memory', 'completed kept', 'queue keys', 'store', 'change stream (entries)'],
+    memRounds.map((m) => [
+      m.label,
+      m.seconds === undefined ? '' : `${m.updates} updates in ${m.seconds.toFixed(1)} s`,
+      mib(m.used),
+      `${m.completed[0]} / ${m.completed[1]}`,
+      mib(m.queueBytes),
+      mib(m.storeBytes),
+      `${mib(m.streamBytes)} (${m.streamEntries})`,
+    ]),
+  );
+  const first = memRounds[0];
+  const last = memRounds[memRounds.length - 1];
+  if (first && last && last !== first) {
+    const updates = memRounds.reduce((s, m) => s + m.updates, 0);
+    const per1000 = (b: number) => mib(((b / updates) * 1000) | 0);
+    const perEntry = last.streamBytes / Math.max(1, last.streamEntries);
+    out(
+      `  per 1,000 updates: used_memory ${per1000(last.used - first.used)}, queues ${per1000(last.queueBytes - first.queueBytes)}, store ${per1000(last.storeBytes - first.storeBytes)}, change stream ${per1000(last.streamBytes - first.streamBytes)}`,
+    );
+    out(
+      `  the change stream is trimmed at ~${EVENT_RETENTION.toLocaleString('en')} entries (store eventRetention): at ${(perEntry / 1024).toFixed(1)} KiB per entry it levels off near ${mib(perEntry * EVENT_RETENTION)}`,
+    );
+  }
+}
+
+/**
+ * Applies one template per request at CFG.rate for CFG.seconds. Latency runs from each request's
+ * scheduled send time (not the moment a busy event loop got round to it, which would hide the
+ * queueing: coordinated omission) to the moment it is applied everywhere. When the loop falls
+ * behind, every request already due is sent at once, so the offered rate holds.
+ */
+async function steadyLatency(api: Api, tracker: AppliedTracker, shards: number) {
+  const n = Math.round(CFG.rate * CFG.seconds);
+  const interval = 1000 / CFG.rate;
+  const started = performance.now();
+  const latencies: Promise<number>[] = [];
+  const send = (i: number) => {
+    const scheduled = started + i * interval;
+    latencies.push(
+      api
+        .post('/api/v1/apply', { items: [deployment(i, 'l', shards, 'nginx:1.0')] })
+        .then((res) =>
+          tracker.expect({
+            kind: 'Deployment',
+            namespace: NAMESPACE,
+            name: res.items[0]!.name,
+            generation: res.items[0]!.generation ?? 1,
+          }),
+        )
+        .then((at) => at - scheduled),
+    );
+  };
+  for (let i = 0; i < n; ) {
+    const due = Math.min(n, Math.floor((performance.now() - started) / interval) + 1);
+    for (; i < due; i++) send(i);
+    if (i < n) await sleep(started + i * interval - performance.now());
+  }
+  const sendSeconds = (performance.now() - started) / 1000;
+  const ok = (await settleWithin(latencies, tracker)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return {
+    sent: n,
+    applied: ok.length,
+    achievedRate: n / sendSeconds,
+    p50: percentile(ok, 50),
+    p90: percentile(ok, 90),
+    p99: percentile(ok, 99),
+    max: ok[ok.length - 1] ?? Number.NaN,
+  };
+}
+
+function topCommands(cmds: readonly [string, number][], templates: number): string {
+  return cmds
+    .slice(0, 6)
+    .map(([c, n]) => `${c} ${(n / templates).toFixed(1)}`)
+    .join(', ');
+}
+
+function printTable(head: readonly string[], body: readonly (readonly string[])[]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) =>
+    `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  process.stdout.write(`${line(head)}\n${line(widths.map((w) => '─'.repeat(w)))}\n`);
+  for (const r of body) process.stdout.write(`${line(r)}\n`);
+}
+
+main()
+  .then(() => cleanUp())
+  .catch(async (err: unknown) => {
+    say(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    await cleanUp();
+    process.exitCode = 1;
+  });

@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { FleetMember } from './fleet-process.js';
+
+/** A simulated fleet running in a child process. */
+export interface ChildFleet {
+  readonly clusters: readonly FleetMember[];
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
+/** Options of the child fleet. */
+export interface ChildFleetProps {
+  readonly clusters: number;
+  readonly podReadyDelayMs?: number;
+  readonly nodesPerCluster?: number;
+  /** A process to stop should this one die without cleaning up (see fleet-process.ts). */
+  readonly guardPid?: number;
+  /** A folder to remove in that case. */
+  readonly guardDir?: string;
+  /** How long to wait for the clusters to listen. Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/** Starts bench/support/fleet-process.ts with `node --import tsx` and waits for its cluster list. */
+export async function startChildFleet(props: ChildFleetProps): Promise<ChildFleet> {
+  const script = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      String(props.clusters),
+      String(props.podReadyDelayMs ?? 50),
+      String(props.nodesPerCluster ?? 20),
+      String(props.guardPid ?? 0),
+      ...(props.guardDir ? [props.guardDir] : []),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const close = () => stopChild(child);
+  try {
+    const clusters = await firstLine(child, props.timeoutMs ?? 60_000);
+    return { clusters, pid: child.pid ?? 0, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<FleetMember[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fleet process did not start in time')), timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve((JSON.parse(line) as { clusters: FleetMember[] }).clusters);
+      } catch (err) {
+        reject(
+          new Error(`fleet process printed something else than its cluster list: ${line}`, { cause: err }),
+        );
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fleet process exited with code ${code}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
