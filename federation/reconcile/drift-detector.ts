@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { diffManaged } from '../../placement/drift/diff.js';
+import { diffManaged, retainIgnored } from '../../placement/drift/diff.js';
 import type { DriftPolicy } from '../../placement/policy/schema.js';
 import type { ClusterSnapshot } from '../../placement/types.js';
 import type { ManifestObject, MemberClusterClient } from '../../providers/member-cluster-client.js';
@@ -114,8 +114,10 @@ export class DriftDetector {
         mode === 'Restore' ? 'drift detected, restoring' : 'drift detected, left in place (Report)',
       );
     }
+    // Ignored fields keep their live values: restoring an image must not take back an HPA's replicas.
+    const body = retainIgnored(c.manifest, c.live, c.policy?.ignoreFields ?? []);
     const restored =
-      mode === 'Restore' ? await c.client.apply([c.manifest], { fieldManager: FIELD_MANAGER }) : undefined;
+      mode === 'Restore' ? await c.client.apply([body], { fieldManager: FIELD_MANAGER }) : undefined;
     const restoredVersion = restored?.[0]?.metadata.resourceVersion;
     const drift: ClusterDrift =
       known && prev?.drift

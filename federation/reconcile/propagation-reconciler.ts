@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { retainIgnored } from '../../placement/drift/diff.js';
 import type { ObjectRef } from '../../providers/member-cluster-client.js';
 import { isProviderError } from '../../providers/provider-error.js';
 import type { PropagationJob, Queues } from '../queue/queues.js';
@@ -84,8 +85,12 @@ export class PropagationReconciler {
     let observed = inPlace || job.statusCheck ? await client.readStatus(ref) : undefined;
     let applied = false;
     if (!job.statusCheck && manifest && !(inPlace && observed?.exists)) {
+      // Ignored fields keep what the cluster has (an HPA's replicas): read it first, only then.
+      const ignore = policy?.spec.drift?.ignoreFields ?? [];
+      if (ignore.length > 0) observed ??= await client.readStatus(ref);
+      const body = observed?.object ? retainIgnored(manifest, observed.object, ignore) : manifest;
       try {
-        await client.apply([manifest], { fieldManager: FIELD_MANAGER });
+        await client.apply([body], { fieldManager: FIELD_MANAGER });
         applied = true;
       } catch (err) {
         await this.record(bindingKey, job.cluster, {

@@ -55,23 +55,81 @@ const MERGE_KEYS: Readonly<Record<string, readonly string[]>> = {
 /** Ancestors under which string values are resource quantities. */
 const QUANTITY_PARENTS = new Set(['requests', 'limits', 'hard', 'capacity', 'overhead', 'allocatable']);
 
+/** One difference, with its path as segments. */
+interface Difference {
+  readonly segments: Segment[];
+  readonly desired: unknown;
+  readonly live: unknown;
+}
+
 /** Compares the desired manifest with the live object; returns the drifted fields, sorted by path. */
 export function diffManaged(desired: unknown, live: unknown, opts: DiffOptions = {}): DriftedField[] {
-  const out: { segments: Segment[]; desired: unknown; live: unknown }[] = [];
-  walk(normalizeDesired(desired), live, [], out);
   const ignore = opts.ignoreFields ?? [];
-  return out
+  return differences(desired, live)
     .filter((d) => !ignore.some((p) => pointerMatches(p, d.segments)))
     .map((d) => ({ path: toPointer(d.segments), desired: d.desired, live: d.live }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function walk(
-  d: unknown,
-  l: unknown,
-  path: Segment[],
-  out: { segments: Segment[]; desired: unknown; live: unknown }[],
-): void {
+/**
+ * The manifest to apply over an existing object when some fields are ignored: each ignored field
+ * that differs keeps its live value (or is left out when the live object lacks it), so applying
+ * never takes back what the cluster owns there, such as the replicas an HPA set.
+ */
+export function retainIgnored<T>(desired: T, live: unknown, ignoreFields: readonly string[]): T {
+  if (ignoreFields.length === 0) return desired;
+  const ignored = differences(desired, live).filter((d) =>
+    ignoreFields.some((p) => pointerMatches(p, d.segments)),
+  );
+  if (ignored.length === 0) return desired;
+  const out = structuredClone(desired);
+  // Deepest and highest indices first, so removing a list item does not shift the ones still to do.
+  const byPath = ignored.map((d) => ({ keys: d.segments.map((s) => s.key), live: d.live }));
+  byPath.sort((a, b) => comparePaths(b.keys, a.keys));
+  for (const d of byPath) setAt(out, d.keys, d.live);
+  return out;
+}
+
+function differences(desired: unknown, live: unknown): Difference[] {
+  const out: Difference[] = [];
+  walk(normalizeDesired(desired), live, [], out);
+  return out;
+}
+
+/** Sets (or, for undefined, removes) the value at a path of existing containers; a missing parent is left alone. */
+function setAt(root: unknown, keys: readonly string[], value: unknown): void {
+  if (keys.length === 0) return;
+  let node: unknown = root;
+  for (const k of keys.slice(0, -1)) {
+    node = Array.isArray(node) ? node[Number(k)] : isPlainObject(node) ? node[k] : undefined;
+    if (node === undefined || node === null) return;
+  }
+  const last = keys.at(-1)!;
+  if (Array.isArray(node)) {
+    const i = Number(last);
+    if (value === undefined) node.splice(i, 1);
+    else node[i] = structuredClone(value);
+  } else if (isPlainObject(node)) {
+    if (value === undefined) delete node[last];
+    else node[last] = structuredClone(value);
+  }
+}
+
+/** Orders paths segment by segment, list indices numerically. */
+function comparePaths(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    const nx = Number(x);
+    const ny = Number(y);
+    if (Number.isInteger(nx) && Number.isInteger(ny)) return nx - ny;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function walk(d: unknown, l: unknown, path: Segment[], out: Difference[]): void {
   if (isZero(d) && (l === undefined || l === null)) return;
   if (d === null || d === undefined) return; // no opinion: nothing fedgate owns here
   if (isPlainObject(d)) {
@@ -93,12 +151,7 @@ function walk(
   if (!scalarEqual(d, l, path)) out.push({ segments: path, desired: d, live: l });
 }
 
-function walkList(
-  d: unknown[],
-  l: unknown[],
-  path: Segment[],
-  out: { segments: Segment[]; desired: unknown; live: unknown }[],
-): void {
+function walkList(d: unknown[], l: unknown[], path: Segment[], out: Difference[]): void {
   if (!d.every(isPlainObject)) {
     if (!deepEqual(d, l)) out.push({ segments: path, desired: d, live: l });
     return;

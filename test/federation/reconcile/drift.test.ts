@@ -206,6 +206,32 @@ describe('drift: objects changed directly in a member cluster', () => {
     expect(await driftOf('web', 'gcp-europe-west1')).toBeUndefined();
   });
 
+  it('keeps an ignored field as the cluster has it when it restores drift and applies a new version', async () => {
+    // /spec/replicas is 7 in gcp (previous test), as an HPA would have set it.
+    await editInCluster('gcp-europe-west1', 'web', {
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:hacked' }] } } },
+    });
+    await waitFor(
+      'web drift restored in gcp',
+      async () => (await driftOf('web', 'gcp-europe-west1'))?.restored,
+    );
+    await waitFor(
+      'image restored',
+      () => live('gcp-europe-west1', 'web').spec.template.spec.containers[0]?.image === 'nginx:1.27',
+    );
+    expect((await driftOf('web', 'gcp-europe-west1'))?.paths).toEqual([
+      '/spec/template/spec/containers/0/image',
+    ]);
+    expect(live('gcp-europe-west1', 'web').spec.replicas).toBe(7);
+
+    expect((await cp.apply([deployment('web', 'nginx:1.28')])).status).toBe(200);
+    await waitFor('new version everywhere', () =>
+      CLUSTERS.every((c) => live(c, 'web').spec.template.spec.containers[0]?.image === 'nginx:1.28'),
+    );
+    expect(live('gcp-europe-west1', 'web').spec.replicas).toBe(7);
+    expect(live('aws-eu-west-1', 'web').spec.replicas).toBe(2);
+  });
+
   it('reports drift and leaves the object as it is (Report), until someone reverts it', async () => {
     await editInCluster('gcp-europe-west1', 'api', {
       metadata: { labels: { app: 'api', tier: 'hand-edited' } },

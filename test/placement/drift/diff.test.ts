@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffManaged } from '../../../placement/drift/diff.js';
+import { diffManaged, retainIgnored } from '../../../placement/drift/diff.js';
 import { parsePointer, pointerMatches } from '../../../placement/drift/pointer.js';
 import { placementPolicySpecSchema } from '../../../placement/policy/schema.js';
 
@@ -196,6 +196,42 @@ describe('diffManaged', () => {
     expect(diffManaged({ spec: { a: { b: 1 } } }, { spec: { a: 'x' } })).toEqual([
       { path: '/spec/a', desired: { b: 1 }, live: 'x' },
     ]);
+  });
+});
+
+describe('retainIgnored', () => {
+  it('keeps the live value of an ignored field and changes nothing else', () => {
+    const l = live();
+    l.spec.replicas = 7;
+    l.spec.template.spec.containers[1]!.image = 'nginx:hacked';
+    const d = desired();
+    const body = retainIgnored(d, l, ['/spec/replicas']);
+    expect(body.spec.replicas).toBe(7);
+    expect(body.spec.template.spec.containers[0]!.image).toBe('nginx:1.27');
+    expect(d.spec.replicas).toBe(4); // the input is not modified
+    expect(retainIgnored(d, l, [])).toBe(d);
+  });
+
+  it('follows keyed list items to the live item, and leaves out what the live object lacks', () => {
+    const l = live();
+    l.spec.template.spec.containers[1]!.image = 'mirror/nginx:1.27';
+    l.spec.template.spec.containers[1]!.env = [];
+    const { app: _gone, ...labels } = l.metadata.labels;
+    l.metadata.labels = labels as typeof l.metadata.labels;
+    const body = retainIgnored(desired(), l, [
+      '/spec/template/spec/containers/web/image',
+      '/spec/template/spec/containers/*/env',
+      '/metadata/labels/app',
+    ]);
+    expect(body.spec.template.spec.containers[0]).toMatchObject({ image: 'mirror/nginx:1.27', env: [] });
+    expect(body.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'fedgate' });
+    expect(diffManaged(body, l)).toEqual([]);
+  });
+
+  it('removes several ignored list items without shifting the others', () => {
+    const d = { spec: { args: ['x'], items: [{ v: 1 }, { v: 2 }, { v: 3 }] } };
+    const body = retainIgnored(d, { spec: { args: ['x'], items: [{ v: 1 }] } }, ['/spec/items']);
+    expect(body.spec.items).toEqual([{ v: 1 }]);
   });
 });
 
