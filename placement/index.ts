@@ -70,6 +70,20 @@ export {
 export { compileLabelSelector } from './policy/selectors.js';
 export { fleetSnapshotOf, type ScheduleOptions, schedule } from './schedule/schedule.js';
 export {
+  type ConstraintViolation,
+  type CurrentPlacement,
+  mergePolicies,
+  type PlacementStatus,
+  type SideOutcome,
+  simulate,
+  type TemplateWhatIf,
+  type WhatIfOptions,
+  type WhatIfProposal,
+  type WhatIfResult,
+  type WhatIfState,
+  type WhatIfTotals,
+} from './simulate/what-if.js';
+export {
   type DependencyPlacement,
   type PlacedWorkload,
   placeDependencies,
@@ -92,17 +106,3 @@ export type {
   TemplateInfo,
   UnschedulableReason,
 } from './types.js';
-export {
-  type ConstraintViolation,
-  type CurrentPlacement,
-  mergePolicies,
-  type PlacementStatus,
-  type SideOutcome,
-  simulate,
-  type TemplateWhatIf,
-  type WhatIfOptions,
-  type WhatIfProposal,
-  type WhatIfResult,
-  type WhatIfState,
-  type WhatIfTotals,
-} from './simulate/what-if.js';
