@@ -2,15 +2,22 @@
  * Pipeline benchmark: the whole control plane (real API, real worker(s), real Redis) driving a
  * simulated fleet that runs in a child process, against raw BullMQ measured in the same run on
  * the same private redis-server:
- *   1. baseline: BullMQ with a no-op processor and fedgate's queue settings (jobs/s);
- *   2. throughput: N Deployment templates applied in batches, each placed on several clusters;
- *      templates applied everywhere per second, fedgate queue jobs/s and its ratio to the baseline;
- *   3. latency: templates applied one at a time at a steady rate, apply → applied everywhere p50/p99;
- *   4. memory: Redis used_memory per 1,000 templates, and per round of updates (it must level off
- *      as removeOnComplete trims finished jobs).
+ *   1. baseline: BullMQ with a no-op processor and fedgate's queue settings (jobs/s), the same job
+ *      mix as the pipeline (one placement and `targets` propagations per template);
+ *   2. throughput: N Deployment templates applied in batches, each Duplicated to `targets` clusters;
+ *      templates applied everywhere per second, fedgate queue jobs/s and its ratio to the baseline,
+ *      CPU per template and per job (less sensitive to a loaded machine than the rates);
+ *   3. latency: templates applied one per request at a steady rate, from each request's scheduled
+ *      time to applied everywhere (p50/p90/p99);
+ *   4. memory: Redis used_memory per 1,000 templates, and per round of updates, split into queue
+ *      keys (bounded by removeOnComplete), the store, and the store's change stream.
+ * "Applied everywhere" is what `fedgate up` waits for: the Binding is Scheduled and every target
+ * cluster reports phase Applied at the template's generation. The bench learns it from keyspace
+ * notifications of the Binding keys (enabled on its private Redis), not by polling.
  *
- * Usage: npm run bench:pipeline [-- --templates 1000 --clusters 20 --rate 100 --seconds 15
- *        --workers 1 --targets 3 --rounds 3 --round-templates 400 --batch 100]
+ * Usage: npm run bench:pipeline [-- --templates 1000 --clusters 20 --rate 100 --seconds 10
+ *        --workers 1 --targets 3 --rounds 3 --round-templates 400 --batch 100 --inflight 4]
+ *        FEDGATE_BENCH_LOG=warn shows the control plane's warnings.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -54,6 +61,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'round-templates': { type: 'string', default: '400' },
     batch: { type: 'string', default: '100' },
+    inflight: { type: 'string', default: '4' },
   },
 });
 const CFG = {
@@ -66,6 +74,7 @@ const CFG = {
   rounds: Number(flags.rounds),
   roundTemplates: Number(flags['round-templates']),
   batch: Number(flags.batch),
+  inflight: Number(flags.inflight),
 };
 const CONCURRENCY = { placement: 16, propagation: 64, maintenance: 8 };
 const SHARD_LABEL = 'bench.fedgate.dev/shard';
@@ -223,7 +232,11 @@ async function waitFor<T>(what: string, ms: number, fn: () => Promise<T | false>
   }
 }
 
-/** Applies templates in batches and resolves when every one is applied everywhere (or the wait ends). */
+/**
+ * Applies templates in batches, CFG.inflight requests at a time (the API applies one request's items
+ * in order, so one request at a time would measure the API's serial apply rather than the
+ * pipeline), and resolves when every one is applied everywhere (or the wait ends).
+ */
 async function applyAll(
   api: Api,
   tracker: AppliedTracker,
@@ -234,21 +247,27 @@ async function applyAll(
 ): Promise<{ seconds: number; postSeconds: number; applied: number }> {
   const started = performance.now();
   const waits: Promise<number>[] = [];
-  for (let i = 0; i < count; i += CFG.batch) {
-    const items = Array.from({ length: Math.min(CFG.batch, count - i) }, (_, j) =>
-      deployment(i + j, prefix, shards, image),
-    );
-    const res = await api.post('/api/v1/apply', { items });
-    for (const it of res.items)
-      waits.push(
-        tracker.expect({
-          kind: 'Deployment',
-          namespace: NAMESPACE,
-          name: it.name,
-          generation: it.generation ?? 1,
-        }),
+  let next = 0;
+  const sender = async () => {
+    while (next < count) {
+      const first = next;
+      next = Math.min(count, next + CFG.batch);
+      const items = Array.from({ length: next - first }, (_, j) =>
+        deployment(first + j, prefix, shards, image),
       );
-  }
+      const res = await api.post('/api/v1/apply', { items });
+      for (const it of res.items)
+        waits.push(
+          tracker.expect({
+            kind: 'Deployment',
+            namespace: NAMESPACE,
+            name: it.name,
+            generation: it.generation ?? 1,
+          }),
+        );
+    }
+  };
+  await Promise.all(Array.from({ length: CFG.inflight }, sender));
   const postSeconds = (performance.now() - started) / 1000;
   const ok = (await settleWithin(waits, tracker)).filter((t) => !Number.isNaN(t));
   const last = ok.length > 0 ? Math.max(...ok) : performance.now();
@@ -386,8 +405,10 @@ async function main(): Promise<void> {
   const jobsBefore = await jobTotals(registries);
   const redisCpuBefore = await redisCpuSeconds(admin);
   const cpuBefore = process.cpuUsage();
+  const readsBefore = tracker.reads;
   const tp = await applyAll(api, tracker, CFG.templates, 't', shards, 'nginx:1.0');
   const cpu = process.cpuUsage(cpuBefore);
+  const trackerReads = tracker.reads - readsBefore;
   const redisCpu = (await redisCpuSeconds(admin)) - redisCpuBefore;
   const jobsAfter = await jobTotals(registries);
   const cmdAfter = await commandCalls(admin);
@@ -476,8 +497,30 @@ async function main(): Promise<void> {
     `${((cpu.user + cpu.system) / 1000 / CFG.templates).toFixed(2)} ms`,
     `API + worker(s) + tracker, one process (${((cpu.user + cpu.system) / 1e6 / tp.seconds).toFixed(2)} cores busy); redis-server ${((redisCpu * 1000) / CFG.templates).toFixed(2)} ms`,
   );
-  row('Redis used_memory per 1,000 templates', mib(memPer1000), 'store + retained jobs + change stream');
-  row('Redis commands per template', (cmdTotal / CFG.templates).toFixed(1), topCommands(cmds, CFG.templates));
+  row(
+    'Redis used_memory per 1,000 templates',
+    mib(memPer1000),
+    'growth over the throughput phase: store + completed jobs kept + change stream',
+  );
+  const settled = memRounds[0];
+  if (settled) {
+    const stored = CFG.templates + lat.sent;
+    row(
+      '  of which the store (objects, statuses)',
+      mib((settled.storeBytes / stored) * 1000),
+      `per 1,000 templates; MEMORY USAGE of its keys over ${stored} templates with their Bindings`,
+    );
+  }
+  row(
+    'Redis commands per template',
+    (cmdTotal / CFG.templates).toFixed(1),
+    `INFO commandstats, scripts' inner calls included: ${topCommands(cmds, CFG.templates)}`,
+  );
+  row(
+    'measurement reads per template',
+    (trackerReads / CFG.templates).toFixed(1),
+    `the bench's own (keyspace-notified) reads, ${((100 * trackerReads) / Math.max(1, cmdTotal)).toFixed(1)} % of the commands above`,
+  );
   row(
     'jobs failed (retried)',
     String((failed['placement.failed'] ?? 0) + (failed['propagation.failed'] ?? 0)),
@@ -495,7 +538,7 @@ async function main(): Promise<void> {
     `  ${CFG.clusters} simulated clusters in a child process, ${shards} policies, each template Duplicated to ${CFG.targets} clusters`,
   );
   out(
-    `  ${CFG.templates} templates in batches of ${CFG.batch}; latency at ${CFG.rate}/s for ${CFG.seconds} s`,
+    `  ${CFG.templates} templates in batches of ${CFG.batch}, ${CFG.inflight} requests in flight; latency at ${CFG.rate}/s for ${CFG.seconds} s`,
   );
   out();
   printTable(['measure', 'value', 'notes'], rows);

@@ -21,6 +21,8 @@ interface Pending {
   readonly resolve: (at: number) => void;
   checking: boolean;
   dirty: boolean;
+  /** The binding's target clusters once it is Scheduled at the generation; re-read when the binding changes. */
+  targets: string[] | undefined;
 }
 
 /**
@@ -33,6 +35,8 @@ interface Pending {
 export class AppliedTracker {
   private readonly pending = new Map<string, Pending>();
   private sweep: NodeJS.Timeout | undefined;
+  /** Redis reads the tracker made, to show the measurement's own share of the load. */
+  reads = 0;
 
   /**
    * @param store a store on its own connection (reads only)
@@ -70,7 +74,14 @@ export class AppliedTracker {
     const id = `${key.namespace}:${key.name}`;
     return new Promise<number>((resolve) => {
       this.pending.get(id)?.resolve(Number.NaN); // superseded by a newer generation
-      this.pending.set(id, { key, generation: t.generation, resolve, checking: false, dirty: false });
+      this.pending.set(id, {
+        key,
+        generation: t.generation,
+        resolve,
+        checking: false,
+        dirty: false,
+        targets: undefined,
+      });
       // It may have been applied before we started waiting.
       this.check(id);
     });
@@ -93,8 +104,11 @@ export class AppliedTracker {
     // __keyspace@0__:{fg}:cs:Binding.v1alpha1.fedgate.dev:<namespace>:<name>
     const i = channel.indexOf(`:${BINDING_TYPE}:`);
     if (i < 0) return;
-    const id = channel.slice(i + BINDING_TYPE.length + 2);
-    if (this.pending.has(id)) this.check(id);
+    const p = this.pending.get(channel.slice(i + BINDING_TYPE.length + 2));
+    if (!p) return;
+    // The binding itself changed (not only a cluster's status): read its targets again.
+    if (channel.slice(0, i).endsWith(':o')) p.targets = undefined;
+    this.check(channel.slice(i + BINDING_TYPE.length + 2));
   }
 
   /** One check at a time per template; a change seen meanwhile triggers one more. */
@@ -122,15 +136,20 @@ export class AppliedTracker {
 
   private async appliedEverywhere(p: Pending): Promise<boolean> {
     const [binding, statuses] = await Promise.all([
-      this.store.get(p.key) as Promise<BindingObject | undefined>,
+      p.targets ? undefined : (this.store.get(p.key) as Promise<BindingObject | undefined>),
       this.store.clusterStatuses<BindingClusterStatus>(p.key),
     ]);
-    if (!binding?.status?.conditions.some((c) => c.type === 'Scheduled' && c.status === 'True')) return false;
-    if ((binding.spec.resource.generation ?? 0) < p.generation || binding.spec.clusters.length === 0)
-      return false;
+    this.reads += p.targets ? 1 : 2;
+    if (!p.targets) {
+      if (!binding?.status?.conditions.some((c) => c.type === 'Scheduled' && c.status === 'True'))
+        return false;
+      if ((binding.spec.resource.generation ?? 0) < p.generation || binding.spec.clusters.length === 0)
+        return false;
+      p.targets = binding.spec.clusters.map((c) => c.name);
+    }
     const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
-    return binding.spec.clusters.every((c) => {
-      const s = byCluster.get(c.name);
+    return p.targets.every((name) => {
+      const s = byCluster.get(name);
       return s?.phase === 'Applied' && (s.appliedGeneration ?? 0) >= p.generation;
     });
   }
