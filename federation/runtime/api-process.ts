@@ -26,7 +26,7 @@ export interface ApiProcess {
 
 /** Starts the HTTP API on the store in Redis; ready while Redis answers. */
 export async function startApi(props: ApiProcessProps): Promise<ApiProcess> {
-  const redis = connectRedis(props.redisUrl);
+  const redis = connectRedis(props.redisUrl, false, props.log);
   const store = new ResourceStore(redis, props.storePrefix ? { prefix: props.storePrefix } : {});
   const server = await buildApiServer({
     store,

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 
 /** ioredis options for a redis:// URL; `blocking` connections (workers, stream readers) never give up a command. */
 export function redisOptions(url: string, blocking = false): RedisOptions {
@@ -19,7 +20,30 @@ export function redisOptions(url: string, blocking = false): RedisOptions {
   };
 }
 
-/** Opens a connection to Redis. */
-export function connectRedis(url: string, blocking = false): Redis {
-  return new Redis(redisOptions(url, blocking));
+/**
+ * Opens a connection to Redis. Connection errors are reported once per outage (ioredis keeps
+ * reconnecting; commands fail or wait meanwhile), and the recovery once, instead of ioredis'
+ * "Unhandled error event" on every retry.
+ */
+export function connectRedis(url: string, blocking = false, log?: Logger): Redis {
+  const redis = new Redis(redisOptions(url, blocking));
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log?.warn({ err: err.message, redis: redactedUrl(url) }, 'Redis connection lost; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log?.info({ redis: redactedUrl(url) }, 'Redis connection restored');
+  });
+  return redis;
+}
+
+/** A Redis URL fit for logs: the password masked. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
 }

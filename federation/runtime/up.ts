@@ -15,6 +15,7 @@ import { type ApiProcess, startApi } from './api-process.js';
 import { freePort } from './free-port.js';
 import { kubernetesClientFactory } from './kube-client-factory.js';
 import { type LocalFleet, startLocalFleet } from './local-fleet.js';
+import { redactedUrl } from './redis-connection.js';
 import { RedisProcess } from './redis-process.js';
 import { type ControlPlaneWorker, startWorker } from './worker.js';
 
@@ -87,7 +88,7 @@ export async function up(props: UpProps): Promise<UpSystem> {
       stops.push(() => redis.stop());
       redisUrl = redis.url;
       say(`✓ redis-server on ${redisUrl} (data in ${join(stateDir, 'redis')}, AOF on)`);
-    } else say(`✓ using Redis at ${redactUrl(redisUrl)}`);
+    } else say(`✓ using Redis at ${redactedUrl(redisUrl)}`);
 
     const fleet: LocalFleet = await startLocalFleet();
     stops.push(() => fleet.close());
@@ -222,10 +223,4 @@ async function savedPort(stateDir: string): Promise<number> {
     s.listen(saved, '127.0.0.1', () => s.close(() => r(true)));
   });
   return free ? saved : freePort();
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

@@ -65,8 +65,8 @@ export interface ControlPlaneWorker {
  */
 export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorker> {
   const { log } = props;
-  const storeConn = connectRedis(props.redisUrl);
-  const feedConn = connectRedis(props.redisUrl, true);
+  const storeConn = connectRedis(props.redisUrl, false, log);
+  const feedConn = connectRedis(props.redisUrl, true, log);
   const store = new ResourceStore(storeConn, props.storePrefix ? { prefix: props.storePrefix } : {});
   const queues = openQueues(storeConn, props.queuePrefix ? { prefix: props.queuePrefix } : {});
   const clients = new ClusterClients(props.clientFactory);
