@@ -36,7 +36,7 @@ import { kubernetesClientFactory } from '../federation/runtime/kube-client-facto
 import { connectRedis } from '../federation/runtime/redis-connection.js';
 import { RedisProcess } from '../federation/runtime/redis-process.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
-import { ResourceStore } from '../federation/store/resource-store.js';
+import { DEFAULT_EVENT_RETENTION, ResourceStore } from '../federation/store/resource-store.js';
 import { AppliedTracker } from './support/applied-tracker.js';
 import { bullmqBaseline } from './support/bullmq-baseline.js';
 import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
@@ -82,8 +82,8 @@ const NAMESPACE = 'bench';
 const STORE_PREFIX = '{fg}';
 const QUEUE_PREFIX = '{fgq}';
 const WAIT_MS = 120_000;
-/** ResourceStoreProps.eventRetention default: how many change events the store's stream keeps. */
-const EVENT_RETENTION = 100_000;
+/** How many change events the store's stream keeps (ResourceStoreProps.eventRetention default). */
+const EVENT_RETENTION = DEFAULT_EVENT_RETENTION;
 
 interface MemRound {
   readonly label: string;

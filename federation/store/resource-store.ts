@@ -12,9 +12,17 @@ import { CLUSTER_STATUS_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 export interface ResourceStoreProps {
   /** Key prefix; wrapped in a hash tag so every key lands in one Redis Cluster slot. Default `fg`. */
   readonly prefix?: string;
-  /** How many change events the stream keeps (approximately). Default 100,000. */
+  /**
+   * How many change events the stream keeps (approximately). Default 10,000: each event carries
+   * the whole object, so this bounds the feed's memory (~25 MiB at 2.5 KiB per object). A watcher
+   * or dispatcher further behind than this gets Expired and relists; the periodic resync covers
+   * anything the dispatcher missed.
+   */
   readonly eventRetention?: number;
 }
+
+/** Default of ResourceStoreProps.eventRetention. */
+export const DEFAULT_EVENT_RETENTION = 10_000;
 
 /** A change to a stored object, as read from the change feed. */
 export interface ChangeEvent {
@@ -59,7 +67,7 @@ export class ResourceStore {
     props: ResourceStoreProps = {},
   ) {
     this.prefix = `{${props.prefix ?? 'fg'}}`;
-    this.retention = props.eventRetention ?? 100_000;
+    this.retention = props.eventRetention ?? DEFAULT_EVENT_RETENTION;
     redis.defineCommand('fgWrite', { numberOfKeys: 6, lua: WRITE_SCRIPT });
     redis.defineCommand('fgClusterStatus', { numberOfKeys: 2, lua: CLUSTER_STATUS_SCRIPT });
   }
