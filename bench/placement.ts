@@ -7,7 +7,11 @@
  * published figure (labelled as such; not measured here).
  *
  * Usage: npm run bench:placement [-- --templates 10000 --sizes 100,1000,5000]
+ *        npm run bench:placement -- --fingerprint   (hashes of every decision and explanation, no timing:
+ *        a guard that an optimisation changes no result; a second pass reschedules each template
+ *        with its first result as the previous placement, to cover the incremental path)
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   buildFleetSnapshot,
@@ -241,6 +245,8 @@ interface Row {
   p50: number;
   p99: number;
   mean: number;
+  /** CPU time (user + system) per decision, ms. */
+  cpuMean: number;
   baselineMean: number;
   peakRssMiB: number;
   statuses: Record<string, number>;
@@ -262,6 +268,7 @@ function runFleet(size: number, templates: readonly TemplateInfo[]): Row {
   const statuses: Record<string, number> = {};
   const byPolicy = new Map<string, { n: number; ms: number }>();
   let peakRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < templates.length; i++) {
     const s = performance.now();
@@ -277,6 +284,7 @@ function runFleet(size: number, templates: readonly TemplateInfo[]): Row {
     if ((i & 1023) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const bStart = performance.now();
   let sink = 0;
@@ -292,6 +300,7 @@ function runFleet(size: number, templates: readonly TemplateInfo[]): Row {
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
     mean: elapsed / templates.length,
+    cpuMean: (cpu.user + cpu.system) / 1000 / templates.length,
     baselineMean,
     peakRssMiB: peakRss / 2 ** 20,
     statuses,
@@ -299,10 +308,52 @@ function runFleet(size: number, templates: readonly TemplateInfo[]): Row {
   };
 }
 
+/** The parts of a result that make the decision (not the explanation). */
+function decisionOf(r: ScheduleResult): unknown {
+  switch (r.status) {
+    case 'NoMatchingPolicy':
+      return [r.status];
+    case 'Unschedulable':
+      return [r.status, r.policy, r.reason, r.message];
+    case 'Scheduled':
+      return [r.status, r.policy, r.clusters, r.evictions, r.requeueAt];
+  }
+}
+
+/** Hashes of every decision and every explanation, fresh and then with the first result as previous. */
+function fingerprint(sizes: readonly number[], templates: readonly TemplateInfo[]): void {
+  for (const size of sizes) {
+    const fleet = buildFleetSnapshot(makeFleet(size), { model: defaultCostModel, version: `bench-${size}` });
+    const decisions = createHash('sha256');
+    const explanations = createHash('sha256');
+    for (const template of templates) {
+      const r = schedule({ template, policies: POLICIES, fleet, now: NOW });
+      decisions.update(JSON.stringify(decisionOf(r)));
+      explanations.update(JSON.stringify(r.explanation));
+      if (r.status !== 'Scheduled') continue;
+      const previous = { policy: r.policy, clusters: r.clusters };
+      const grown =
+        template.replicas !== undefined ? { ...template, replicas: template.replicas + 3 } : template;
+      for (const t of [template, grown]) {
+        const again = schedule({ template: t, policies: POLICIES, fleet, now: NOW, previous });
+        decisions.update(JSON.stringify(decisionOf(again)));
+        explanations.update(JSON.stringify(again.explanation));
+      }
+    }
+    console.log(
+      `clusters=${String(size).padStart(5)}  decisions=${decisions.digest('hex').slice(0, 16)}  explanations=${explanations.digest('hex').slice(0, 16)}`,
+    );
+  }
+}
+
 function main(): void {
   const n = Number(arg('templates', '10000'));
   const sizes = arg('sizes', '100,1000,5000').split(',').map(Number);
   const templates = makeTemplates(n);
+  if (process.argv.includes('--fingerprint')) {
+    fingerprint(sizes, templates);
+    return;
+  }
   console.log(
     `placement benchmark: ${n} templates, ${POLICIES.length} policies, one core (node ${process.version})`,
   );
@@ -320,6 +371,7 @@ function main(): void {
         `decisions/s=${row.perSecond.toFixed(0).padStart(6)}`,
         `p50=${row.p50.toFixed(3)}ms`,
         `p99=${row.p99.toFixed(3)}ms`,
+        `cpu=${row.cpuMean.toFixed(3)}ms/decision`,
         `naive filter-only=${row.baselineMean.toFixed(3)}ms/decision (full decision ${(row.mean / row.baselineMean).toFixed(2)}× its cost)`,
         `peakRSS=${row.peakRssMiB.toFixed(0)}MiB`,
       ].join('  '),

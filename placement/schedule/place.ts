@@ -52,12 +52,12 @@ export function place(
   // Scaling down keeps replicas only where they already are.
   const scaleDown = previous !== undefined && total < prevSum;
   const pool = scaleDown ? survivors : ordered;
-  const byName = new Map(pool.map((r) => [r.entry.name, r]));
-  const rank = new Map(pool.map((r, i) => [r.entry.name, i]));
   // Each seed (a cluster brought in to cover a spread group) gets a replica; with zero replicas
   // there is nothing to spread and no seed needs one.
   const seedMin = total > 0 ? 1 : 0;
-  const room = (c: ClusterEntry): number => byName.get(c.name)?.capacity ?? 0;
+  // Every cluster selection sees is a pool member (forced clusters are survivors, a subset of
+  // `ordered`), so its room is its RankedCluster.capacity, i.e. ctx.capacityOf (memoised).
+  const room = (c: ClusterEntry): number => ctx.capacityOf(c);
   const guaranteed = (c: ClusterEntry, role: SelectionRole): number =>
     role === 'fill' ? room(c) : role === 'seed' ? seedMin : scaleDown ? 0 : prevOf(c.name);
   const sel = selectClusters({
@@ -76,9 +76,17 @@ export function place(
   if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
   // Division works in the strategy's preference order (cheapest first, largest first, best score
   // first): it decides who gets the replicas beyond the minimums and who wins a rounding tie.
-  let selected = sel.selected
-    .map((c) => byName.get(c.name)!)
-    .sort((a, b) => rank.get(a.entry.name)! - rank.get(b.entry.name)!);
+  // The selected clusters in pool order: a pass over the pool with the selection marked by fleet
+  // index, rather than maps keyed by name over the whole pool.
+  const chosen = new Uint8Array(ctx.fleet.clusters.length);
+  for (const c of sel.selected) chosen[c.index] = 1;
+  let selected: RankedCluster[] = [];
+  for (const r of pool) {
+    if (chosen[r.entry.index] === 1) {
+      selected.push(r);
+      if (selected.length === sel.selected.length) break;
+    }
+  }
   if (selected.length === 0 && pool[0] !== undefined) selected = [pool[0]];
   const min = selected.map((r) =>
     Math.max(sel.seeds.has(r.entry.name) ? seedMin : 0, scaleDown ? 0 : prevOf(r.entry.name)),
