@@ -20,6 +20,7 @@
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { DecisionContext } from '../framework/types.js';
 import { greedyFill } from './greedy.js';
+import { type CandidateSeq, lazyKeyedSeq, lazySeq, sortedSeq } from './order.js';
 import { websterApportion } from './webster.js';
 
 /** Names of the division algorithms, as shown in explanations. */
@@ -52,11 +53,14 @@ export interface DivisionStrategy {
    * guaranteed replicas, so that a cheaper cluster further down the order still gets selected.
    */
   readonly aggregate: 'none' | 'capacity' | 'price';
-  /** Candidates in preference order, plus notes for the explanation. */
+  /**
+   * Candidates in preference order (materialised lazily where the selection usually needs only
+   * the first few), plus notes for the explanation.
+   */
   candidates(
     ctx: DecisionContext,
     feasible: readonly RankedCluster[],
-  ): { ordered: RankedCluster[]; notes: string[] };
+  ): { ordered: CandidateSeq<RankedCluster>; notes: string[] };
   /** Replicas per selected cluster within [min, max]; undefined when impossible. */
   divide(
     total: number,
@@ -74,23 +78,41 @@ function byScore(a: RankedCluster, b: RankedCluster): number {
 const POSITION_BITS = 2 ** 22;
 
 /**
- * Sorts by objective score descending, then total score descending, then name — the hot path on
- * large fleets. Scores have two decimals, so (10000 − 100·objective, 10000 − 100·total, position)
- * packs into one exact double (< 2^49) and a comparator-free typed-array sort does the work.
- * `list` must be in fleet (name) order.
+ * Sort keys for the score order: objective score descending, then total score descending, then
+ * name. Scores have two decimals, so (10000 − 100·objective, 10000 − 100·total, position) packs
+ * into one exact double (< 2^49); ascending keys are the score order. `list` must be in fleet
+ * (name) order and shorter than POSITION_BITS.
  */
-function sortByScore(list: readonly RankedCluster[]): RankedCluster[] {
-  if (list.length >= POSITION_BITS) return [...list].sort(byScore);
+function scoreKeys(list: readonly RankedCluster[]): Float64Array {
   const keys = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const r = list[i]!;
     const primary = (10_000 - Math.round(r.objective * 100)) * 10_001 + (10_000 - Math.round(r.total * 100));
     keys[i] = primary * POSITION_BITS + i;
   }
+  return keys;
+}
+
+/** Sorts by score (see scoreKeys) with a comparator-free typed-array sort — the hot path on large fleets. */
+function sortByScore(list: readonly RankedCluster[]): RankedCluster[] {
+  if (list.length >= POSITION_BITS) return [...list].sort(byScore);
+  const keys = scoreKeys(list);
   keys.sort();
   const out = new Array<RankedCluster>(list.length);
   for (let i = 0; i < keys.length; i++) out[i] = list[keys[i]! % POSITION_BITS]!;
   return out;
+}
+
+/**
+ * The score order as a sequence. When the policy caps the number of clusters (a maxGroups on
+ * spreadByField cluster), selection stops after the first few candidates, so a lazy heap over the
+ * packed keys beats sorting them all; otherwise selection walks the whole order and one typed-array
+ * sort is cheaper.
+ */
+function byScoreSeq(ctx: DecisionContext, list: readonly RankedCluster[]): CandidateSeq<RankedCluster> {
+  const capped = ctx.policy.spread.some((k) => k.spreadByField === 'cluster' && k.maxGroups !== undefined);
+  if (capped && list.length < POSITION_BITS) return lazyKeyedSeq(list, scoreKeys(list), byScore);
+  return sortedSeq(sortByScore(list), byScore);
 }
 
 /** The static weight of a cluster: the highest weight among the rules that match it (0 if none). */
@@ -105,7 +127,7 @@ export function staticWeight(ctx: DecisionContext, c: ClusterEntry): number {
 const duplicated: DivisionStrategy = {
   algorithm: 'Duplicated',
   aggregate: 'none',
-  candidates: (_ctx, feasible) => ({ ordered: sortByScore(feasible), notes: [] }),
+  candidates: (ctx, feasible) => ({ ordered: byScoreSeq(ctx, feasible), notes: [] }),
   divide: (total, selected) => selected.map(() => total),
 };
 
@@ -122,7 +144,7 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
         if (w > 0) ordered.push(r);
       }
       const notes = ctx.policy.weights.length === 0 ? ['no staticWeights given: equal weights'] : [];
-      return { ordered: sortByScore(ordered), notes };
+      return { ordered: byScoreSeq(ctx, ordered), notes };
     },
     divide: (total, selected, min, max) =>
       websterApportion(
@@ -139,7 +161,10 @@ const availableCapacity: DivisionStrategy = {
     const known = feasible.filter((r) => Number.isFinite(r.capacity) && r.capacity > 0);
     if (known.length === 0) {
       return {
-        ordered: sortByScore(feasible.filter((r) => r.capacity > 0)),
+        ordered: byScoreSeq(
+          ctx,
+          feasible.filter((r) => r.capacity > 0),
+        ),
         notes: ['no cluster reports capacity: equal weights'],
       };
     }
@@ -149,12 +174,12 @@ const availableCapacity: DivisionStrategy = {
     const kept = feasible.filter((r) => !Number.isFinite(r.capacity) && ctx.previous.has(r.entry.name));
     const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length - kept.length;
     const notes = unknown > 0 ? [`${unknown} cluster(s) without capacity data left out`] : [];
-    if (kept.length === 0) return { ordered: sortByScore(known), notes };
+    if (kept.length === 0) return { ordered: byScoreSeq(ctx, known), notes };
     const keptSet = new Set(kept);
     const candidates = feasible.filter(
       (r) => keptSet.has(r) || (Number.isFinite(r.capacity) && r.capacity > 0),
     );
-    return { ordered: sortByScore(candidates), notes };
+    return { ordered: byScoreSeq(ctx, candidates), notes };
   },
   divide: (total, selected, min, max) =>
     websterApportion(
@@ -167,24 +192,48 @@ const availableCapacity: DivisionStrategy = {
     ),
 };
 
+function byCapacity(a: RankedCluster, b: RankedCluster): number {
+  return b.capacity - a.capacity || byScore(a, b);
+}
+
 const aggregated: DivisionStrategy = {
   algorithm: 'AvailableCapacityAggregated',
   aggregate: 'capacity',
+  // Aggregation takes the largest few clusters: a lazy heap, not a sort of every candidate.
   candidates: (_ctx, feasible) => ({
-    ordered: feasible.filter((r) => r.capacity > 0).sort((a, b) => b.capacity - a.capacity || byScore(a, b)),
+    ordered: lazySeq(
+      feasible.filter((r) => r.capacity > 0),
+      byCapacity,
+    ),
     notes: [],
   }),
   divide: (total, _selected, min, max) => greedyFill(total, min, max),
 };
 
+function cost(r: RankedCluster): number {
+  return r.unitCost ?? Number.POSITIVE_INFINITY;
+}
+
+function byCost(a: RankedCluster, b: RankedCluster): number {
+  return cost(a) - cost(b) || byScore(a, b);
+}
+
 const costOptimized: DivisionStrategy = {
   algorithm: 'CostOptimized',
   aggregate: 'price',
+  // Cheapest first until the replicas fit: a lazy heap, not a sort of every candidate.
   candidates(_ctx, feasible) {
-    const cost = (r: RankedCluster): number => r.unitCost ?? Number.POSITIVE_INFINITY;
-    const ordered = feasible.filter((r) => r.capacity > 0).sort((a, b) => cost(a) - cost(b) || byScore(a, b));
-    const unpriced = ordered.filter((r) => r.unitCost === undefined).length;
-    return { ordered, notes: unpriced > 0 ? [`${unpriced} cluster(s) without a price ranked last`] : [] };
+    const items: RankedCluster[] = [];
+    let unpriced = 0;
+    for (const r of feasible) {
+      if (!(r.capacity > 0)) continue;
+      items.push(r);
+      if (r.unitCost === undefined) unpriced++;
+    }
+    return {
+      ordered: lazySeq(items, byCost),
+      notes: unpriced > 0 ? [`${unpriced} cluster(s) without a price ranked last`] : [],
+    };
   },
   divide: (total, _selected, min, max) => greedyFill(total, min, max),
 };

@@ -4,10 +4,17 @@
  * and once incrementally (previous replicas kept as floors, or as ceilings when scaling down),
  * so that stability can compare the two (see stability.ts).
  */
+import type { CandidateSeq } from '../division/order.js';
 import type { DivisionStrategy, RankedCluster } from '../division/strategies.js';
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { DecisionContext } from '../framework/types.js';
-import { checkSpread, groupKey, type SelectionRole, selectClusters } from '../spread/select.js';
+import {
+  type CandidateList,
+  checkSpread,
+  groupKey,
+  type SelectionRole,
+  selectClusters,
+} from '../spread/select.js';
 import type { UnschedulableReason } from '../types.js';
 
 /** A placement: cluster name → replicas (undefined for non-replicated objects), in preference order. */
@@ -22,24 +29,47 @@ function fail(reason: UnschedulableReason, message: string): PlaceResult {
   return { ok: false, reason, message };
 }
 
+/** The candidates that the previous placement runs on, in preference order. */
+function survivorsOf(
+  ctx: DecisionContext,
+  ordered: CandidateSeq<RankedCluster>,
+  previous: ReadonlyMap<string, number | undefined> | undefined,
+): RankedCluster[] {
+  if (previous === undefined || previous.size === 0) return [];
+  const out: RankedCluster[] = [];
+  for (const name of previous.keys()) {
+    const entry = ctx.fleet.byName.get(name);
+    const r = entry !== undefined ? ordered.get(entry.index) : undefined;
+    if (r !== undefined) out.push(r);
+  }
+  return out.sort(ordered.compare);
+}
+
+/** The cluster entries of a candidate sequence, read lazily. */
+function entriesOf(seq: {
+  readonly length: number;
+  at(i: number): RankedCluster | undefined;
+}): CandidateList {
+  return { length: seq.length, at: (i) => seq.at(i)?.entry };
+}
+
 /** Places the template over `ordered` candidates; `previous` (name → replicas) makes it incremental. */
 export function place(
   ctx: DecisionContext,
   strategy: DivisionStrategy,
-  ordered: readonly RankedCluster[],
+  ordered: CandidateSeq<RankedCluster>,
   previous?: ReadonlyMap<string, number | undefined>,
 ): PlaceResult {
   const replicas = ctx.template.replicas;
   const constraints = ctx.policy.spread;
   const divided = strategy.algorithm !== 'Duplicated' && replicas !== undefined;
-  const survivors =
-    previous === undefined || previous.size === 0 ? [] : ordered.filter((r) => previous.has(r.entry.name));
+  const survivors = survivorsOf(ctx, ordered, previous);
   const prevOf = (name: string): number => previous?.get(name) ?? 0;
 
   if (!divided) {
     const sel = selectClusters({
       constraints,
-      candidates: ordered.map((r) => r.entry),
+      candidates: entriesOf(ordered),
       forced: survivors.map((r) => r.entry),
     });
     if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
@@ -52,6 +82,7 @@ export function place(
   // Scaling down keeps replicas only where they already are.
   const scaleDown = previous !== undefined && total < prevSum;
   const pool = scaleDown ? survivors : ordered;
+  const poolAt = (i: number): RankedCluster | undefined => (scaleDown ? survivors[i] : ordered.at(i));
   // Each seed (a cluster brought in to cover a spread group) gets a replica; with zero replicas
   // there is nothing to spread and no seed needs one.
   const seedMin = total > 0 ? 1 : 0;
@@ -62,7 +93,7 @@ export function place(
     role === 'fill' ? room(c) : role === 'seed' ? seedMin : scaleDown ? 0 : prevOf(c.name);
   const sel = selectClusters({
     constraints,
-    candidates: pool.map((r) => r.entry),
+    candidates: entriesOf({ length: pool.length, at: poolAt }),
     // Scaling down, the pool is the survivors themselves: none is forced, so that coverage picks
     // seeds among them and each seed keeps a replica (else the cheapest or largest cluster could
     // absorb every remaining replica and leave a spread group empty).
@@ -80,14 +111,14 @@ export function place(
   // index, rather than maps keyed by name over the whole pool.
   const chosen = new Uint8Array(ctx.fleet.clusters.length);
   for (const c of sel.selected) chosen[c.index] = 1;
+  // Selection has read the order up to its last pick, so this pass reads nothing new.
   let selected: RankedCluster[] = [];
-  for (const r of pool) {
-    if (chosen[r.entry.index] === 1) {
-      selected.push(r);
-      if (selected.length === sel.selected.length) break;
-    }
+  for (let i = 0; i < pool.length && selected.length < sel.selected.length; i++) {
+    const r = poolAt(i)!;
+    if (chosen[r.entry.index] === 1) selected.push(r);
   }
-  if (selected.length === 0 && pool[0] !== undefined) selected = [pool[0]];
+  const first = poolAt(0);
+  if (selected.length === 0 && first !== undefined) selected = [first];
   const min = selected.map((r) =>
     Math.max(sel.seeds.has(r.entry.name) ? seedMin : 0, scaleDown ? 0 : prevOf(r.entry.name)),
   );

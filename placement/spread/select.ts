@@ -32,6 +32,15 @@ export function groupKey(c: ClusterEntry, field: SpreadConstraint['spreadByField
   }
 }
 
+/**
+ * Candidates in preference order, read by position: a plain array, or a lazily ordered sequence
+ * of which selection usually reads only the first few (see division/order.ts).
+ */
+export interface CandidateList {
+  readonly length: number;
+  at(i: number): ClusterEntry | undefined;
+}
+
 /** How a cluster entered the selection. */
 export type SelectionRole = 'forced' | 'seed' | 'fill';
 
@@ -44,7 +53,7 @@ export type SelectionResult =
 export interface SelectOptions {
   constraints: readonly SpreadConstraint[];
   /** Candidates, best first. */
-  candidates: readonly ClusterEntry[];
+  candidates: CandidateList;
   /** Clusters that must be in S (a subset of candidates). */
   forced?: readonly ClusterEntry[];
   /**
@@ -98,7 +107,8 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
     if (!deficient.includes(true)) break;
     let best: ClusterEntry | undefined;
     let bestHelps = 0;
-    for (const c of candidates) {
+    for (let j = 0; j < candidates.length; j++) {
+      const c = candidates.at(j)!;
       if (inSet.has(c.index)) continue;
       let helps = 0;
       for (let i = 0; i < k; i++) if (deficient[i] && !counts[i]!.has(groupKey(c, fields[i]!))) helps++;
@@ -122,8 +132,16 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
   // Phase 2: fill.
   const needed = opts.enough?.needed ?? Number.POSITIVE_INFINITY;
   const anyMax = constraints.some((c) => c.maxGroups !== undefined);
-  for (const c of candidates) {
+  // Once a maxGroups on spreadByField cluster is reached no further candidate is admissible (each
+  // cluster is its own group), so the rest of the order need not be read.
+  const capByCluster = constraints.findIndex(
+    (c) => c.spreadByField === 'cluster' && c.maxGroups !== undefined,
+  );
+  const clusterCap = capByCluster >= 0 ? constraints[capByCluster]!.maxGroups! : Number.POSITIVE_INFINITY;
+  for (let j = 0; j < candidates.length; j++) {
     if (capacity >= needed) break;
+    if (capByCluster >= 0 && counts[capByCluster]!.size >= clusterCap) break;
+    const c = candidates.at(j)!;
     if (inSet.has(c.index)) continue;
     if (!anyMax || admissible(c)) add(c, 'fill');
   }
@@ -132,13 +150,15 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
 
 function coverageFailure(
   constraints: readonly SpreadConstraint[],
-  candidates: readonly ClusterEntry[],
+  candidates: CandidateList,
   counts: readonly Map<string, number>[],
 ): string {
   const parts: string[] = [];
   constraints.forEach((k, i) => {
     if (counts[i]!.size >= k.minGroups) return;
-    const available = new Set(candidates.map((c) => groupKey(c, k.spreadByField))).size;
+    const groups = new Set<string>();
+    for (let j = 0; j < candidates.length; j++) groups.add(groupKey(candidates.at(j)!, k.spreadByField));
+    const available = groups.size;
     parts.push(
       `spreadByField ${k.spreadByField} needs minGroups ${k.minGroups}, ${available} feasible group(s)`,
     );
