@@ -51,13 +51,35 @@ export interface WorkloadStatus {
 }
 
 /**
+ * The status an object reports, as read or as a server-side apply answered it (the object the
+ * server stored, with the status it had then).
+ */
+export function workloadStatusOf(obj: ManifestObject & { status?: unknown }): WorkloadStatus {
+  const st = (obj.status ?? {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const meta = obj.metadata as { generation?: number };
+  return {
+    exists: true,
+    generation: meta.generation,
+    observedGeneration: num(st.observedGeneration),
+    replicas: num(st.replicas),
+    readyReplicas: num(st.readyReplicas) ?? (num(st.replicas) === undefined ? undefined : 0),
+    availableReplicas: num(st.availableReplicas),
+    object: obj,
+  };
+}
+
+/**
  * How the control plane talks to one member cluster's Kubernetes API. The Kubernetes adapter
  * implements it with @kubernetes/client-node; every error it throws is a ProviderError.
  */
 export interface MemberClusterClient {
   /** Reads version, nodes and requested capacity. */
   probe(): Promise<ClusterProbe>;
-  /** Server-side applies the objects (creating namespaces they need) with the given field manager. */
+  /**
+   * Server-side applies the objects (creating namespaces they need) with the given field manager;
+   * returns each object as the server stored it, status included.
+   */
   apply(
     objects: readonly ManifestObject[],
     opts: { fieldManager: string; dryRun?: boolean },

@@ -27,6 +27,11 @@ export interface PropagationJob {
   readonly cluster: string;
   /** Follow-up reads of a workload that is not ready yet. */
   readonly statusCheck?: number;
+  /**
+   * The binding's template when the job was enqueued (a hint: read together with the binding, so
+   * the pass needs one round trip to the store; a binding naming another template wins).
+   */
+  readonly template?: { readonly type: string; readonly name: string };
   /** The object to prune when the binding is already gone (set by the deletion pass). */
   readonly resource?: {
     readonly apiVersion: string;

@@ -76,13 +76,26 @@ export class DriftDetector {
 
   /** Compares one live object with its manifest and acts as the policy says (`status`: the cluster status, when already read). */
   async inspect(c: DriftCheck, status?: BindingClusterStatus): Promise<DriftOutcome> {
+    return (await this.examine(c, status)).outcome;
+  }
+
+  /**
+   * What `inspect` does, also returning the cluster status as it stands afterwards (as written, or
+   * as read when nothing was written) and the object as a restore left it, so the caller need not
+   * read either again.
+   */
+  async examine(
+    c: DriftCheck,
+    status?: BindingClusterStatus,
+  ): Promise<{ outcome: DriftOutcome; status: BindingClusterStatus | undefined; restored?: ManifestObject }> {
     const mode = c.policy?.mode ?? 'Restore';
     const fields = diffManaged(c.manifest, c.live, { ignoreFields: c.policy?.ignoreFields ?? [] });
     const prev = status ?? (await this.store.clusterStatus<BindingClusterStatus>(c.bindingKey, c.cluster));
     if (fields.length === 0) {
       // Drift left in place has gone (reverted by hand): clear it. A restored one stays as history.
-      if (prev?.drift && !prev.drift.restored) await this.write(c, prev, undefined);
-      return 'none';
+      if (prev?.drift && !prev.drift.restored)
+        return { outcome: 'none', status: await this.write(c, prev, undefined) };
+      return { outcome: 'none', status: prev };
     }
     const paths = fields.map((f) => f.path);
     if (
@@ -94,7 +107,7 @@ export class DriftDetector {
         { cluster: c.cluster, binding: c.bindingKey.name, paths },
         'drift persists after restore',
       );
-      return 'none';
+      return { outcome: 'none', status: prev };
     }
     const known = prev?.drift?.restored === false && samePaths(prev.drift.paths, paths.slice(0, MAX_PATHS));
     const object = `${c.manifest.kind} ${c.manifest.metadata.namespace ?? ''}/${c.manifest.metadata.name}`;
@@ -129,8 +142,12 @@ export class DriftDetector {
             restored: mode === 'Restore',
             ...(typeof restoredVersion === 'string' ? { restoredVersion } : {}),
           };
-    if (prev) await this.write(c, prev, drift);
-    return mode === 'Restore' ? 'restored' : 'reported';
+    const after = prev ? await this.write(c, prev, drift) : prev;
+    return {
+      outcome: mode === 'Restore' ? 'restored' : 'reported',
+      status: after,
+      ...(restored?.[0] ? { restored: restored[0] } : {}),
+    };
   }
 
   /**
@@ -243,13 +260,15 @@ export class DriftDetector {
     c: DriftCheck,
     prev: BindingClusterStatus,
     drift: ClusterDrift | undefined,
-  ): Promise<void> {
+  ): Promise<BindingClusterStatus> {
     const { drift: _old, ...rest } = prev;
-    await this.store.setClusterStatus(c.bindingKey, c.cluster, {
+    const next: BindingClusterStatus = {
       ...rest,
       ...(drift ? { drift } : {}),
       lastUpdateTime: new Date(this.now()).toISOString(),
-    } satisfies BindingClusterStatus);
+    };
+    await this.store.setClusterStatus(c.bindingKey, c.cluster, next);
+    return next;
   }
 }
 

@@ -31,9 +31,20 @@ export class FleetView {
     private readonly model: CostModel = defaultCostModel,
   ) {}
 
+  /** The types whose versions tell whether the cached state is current (see `currentAt`). */
+  static readonly TYPES: readonly string[] = [MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE];
+
   /** The current fleet state. */
   async current(): Promise<FleetState> {
-    const [mcv, ppv] = await this.store.typeVersions([MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE]);
+    return this.currentAt(await this.store.typeVersions(FleetView.TYPES));
+  }
+
+  /**
+   * The fleet state at the given versions of `FleetView.TYPES`, read by the caller together with
+   * what else it needed (no round trip of its own when the cache is current).
+   */
+  async currentAt(versions: readonly string[]): Promise<FleetState> {
+    const [mcv = '0', ppv = '0'] = versions;
     const version = `${mcv}.${ppv}`;
     if (this.cached?.version === version) return this.cached;
     if (!this.loading) {

@@ -175,6 +175,8 @@ export class PlacementReconciler {
       bindingKey,
       [...clusters],
       `${saved.metadata.generation ?? 1}${job.trigger ?? ''}`,
+      undefined,
+      { type: job.type, name: job.name },
     );
     if (result.status === 'Scheduled' && result.requeueAt !== undefined) {
       const delay = Math.max(0, result.requeueAt - this.now());
@@ -352,6 +354,7 @@ export class PlacementReconciler {
     clusters: readonly string[],
     generation: number | string,
     resource?: PropagationJob['resource'],
+    template?: PropagationJob['template'],
   ): Promise<void> {
     if (clusters.length === 0) return;
     await this.queues.propagation.addBulk(
@@ -361,6 +364,7 @@ export class PlacementReconciler {
           binding: binding.name,
           cluster,
           ...(resource ? { resource } : {}),
+          ...(template ? { template } : {}),
         };
         return { name: 'propagate', data, opts: { jobId: jobIds.propagation(data, generation) } };
       }),

@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import { retainIgnored } from '../../placement/drift/diff.js';
-import type { ObjectRef } from '../../providers/member-cluster-client.js';
+import {
+  type ManifestObject,
+  type ObjectRef,
+  workloadStatusOf,
+} from '../../providers/member-cluster-client.js';
 import { isProviderError } from '../../providers/provider-error.js';
 import type { PropagationJob, Queues } from '../queue/queues.js';
 import { jobIds } from '../queue/queues.js';
@@ -11,7 +15,7 @@ import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
 import { type DriftDetector, manifestHash } from './drift-detector.js';
-import type { FleetView } from './fleet-view.js';
+import { FleetView } from './fleet-view.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
@@ -43,10 +47,17 @@ export class PropagationReconciler {
   /** Reconciles the binding × cluster named by the job. */
   async reconcile(job: PropagationJob): Promise<PropagationOutcome> {
     const bindingKey: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
-    const [binding, state] = await Promise.all([
-      this.store.get(bindingKey) as Promise<BindingObject | undefined>,
-      this.fleet.current(),
-    ]);
+    // One round trip: the binding, its template (by the job's hint), this cluster's status, the fleet's version.
+    const hinted = job.template
+      ? { type: job.template.type, namespace: job.namespace, name: job.template.name }
+      : undefined;
+    const read = await this.store.readMany<BindingClusterStatus>({
+      objects: hinted ? [bindingKey, hinted] : [bindingKey],
+      clusterStatus: { key: bindingKey, cluster: job.cluster },
+      typeVersions: FleetView.TYPES,
+    });
+    const binding = read.objects[0] as BindingObject | undefined;
+    const state = await this.fleet.currentAt(read.typeVersions);
     const cluster = state.clusters.get(job.cluster);
     if (!cluster) return 'skipped'; // unregistered: nothing to reach; its objects stay as they are
     const client = this.clients.get(cluster);
@@ -61,11 +72,9 @@ export class PropagationReconciler {
       return 'pruned';
     }
     const ref = toRef(resource);
-    const template = await this.store.get({
-      type: resource.type,
-      namespace: resource.namespace,
-      name: resource.name,
-    });
+    const templateKey = { type: resource.type, namespace: resource.namespace, name: resource.name };
+    const template =
+      hinted && sameKey(hinted, templateKey) ? read.objects[1] : await this.store.get(templateKey);
     if (!template && !job.statusCheck) return 'skipped'; // the placement pass for the deletion prunes
     const policy = state.policies.find((p) => p.name === binding.spec.policy);
     const manifest =
@@ -75,7 +84,8 @@ export class PropagationReconciler {
         name: job.binding,
       });
     const hash = manifest && manifestHash(manifest);
-    const prev = await this.store.clusterStatus<BindingClusterStatus>(bindingKey, job.cluster);
+    // The status as recorded; kept current through this pass, so it is read once.
+    let prev = read.clusterStatus;
     // The cluster already got this very manifest: whatever differs now was changed there (drift).
     const inPlace =
       this.drift !== undefined &&
@@ -89,27 +99,34 @@ export class PropagationReconciler {
       const ignore = policy?.spec.drift?.ignoreFields ?? [];
       if (ignore.length > 0) observed ??= await client.readStatus(ref);
       const body = observed?.object ? retainIgnored(manifest, observed.object, ignore) : manifest;
+      let answer: ManifestObject | undefined;
       try {
-        await client.apply([body], { fieldManager: FIELD_MANAGER });
+        [answer] = await client.apply([body], { fieldManager: FIELD_MANAGER });
         applied = true;
       } catch (err) {
-        await this.record(bindingKey, job.cluster, {
+        await this.record(bindingKey, job.cluster, prev, {
           phase: 'Failed',
           message: err instanceof Error ? err.message : String(err),
         });
         throw err;
       }
-      observed = await client.readStatus(ref);
+      // The apply answers with the object as stored, status included: no read after it.
+      observed = answer ? workloadStatusOf(answer) : await client.readStatus(ref);
     } else if (inPlace && manifest && observed?.object && this.drift) {
-      const outcome = await this.drift.inspect({
-        bindingKey,
-        cluster: job.cluster,
-        client,
-        manifest,
-        live: observed.object,
-        policy: policy?.spec.drift,
-      });
-      if (outcome === 'restored') observed = await client.readStatus(ref);
+      const checked = await this.drift.examine(
+        {
+          bindingKey,
+          cluster: job.cluster,
+          client,
+          manifest,
+          live: observed.object,
+          policy: policy?.spec.drift,
+        },
+        prev,
+      );
+      prev = checked.status;
+      if (checked.outcome === 'restored')
+        observed = checked.restored ? workloadStatusOf(checked.restored) : await client.readStatus(ref);
     }
     observed ??= await client.readStatus(ref);
     const generation =
@@ -120,6 +137,7 @@ export class PropagationReconciler {
     await this.record(
       bindingKey,
       job.cluster,
+      prev,
       {
         phase: observed.exists ? 'Applied' : 'Pending',
         ...(generation !== undefined ? { appliedGeneration: generation } : {}),
@@ -180,16 +198,16 @@ export class PropagationReconciler {
   }
 
   /**
-   * Records a cluster's status. The hash of the manifest in place and its drift carry over from
-   * the previous status unless `applied` says a new manifest replaced them.
+   * Records a cluster's status (`prev`: as this pass read it). The hash of the manifest in place
+   * and its drift carry over from the previous status unless `applied` says a new manifest replaced them.
    */
   private async record(
     key: ObjectKey,
     cluster: string,
+    prev: BindingClusterStatus | undefined,
     s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>,
     applied = false,
   ): Promise<void> {
-    const prev = await this.store.clusterStatus<BindingClusterStatus>(key, cluster);
     const kept =
       applied || !prev
         ? {}
@@ -216,7 +234,12 @@ export class PropagationReconciler {
     const n = (job.statusCheck ?? 0) + 1;
     const delay = Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
     const data: PropagationJob = graceful
-      ? { namespace: job.namespace, binding: job.binding, cluster: job.cluster }
+      ? {
+          namespace: job.namespace,
+          binding: job.binding,
+          cluster: job.cluster,
+          ...(job.template ? { template: job.template } : {}),
+        }
       : { ...job, statusCheck: n };
     await this.queues.propagation.add('status', data, {
       jobId: jobIds.propagation(
@@ -236,6 +259,10 @@ function toRef(r: { apiVersion: string; kind: string; namespace: string; name: s
     ...(r.namespace ? { namespace: r.namespace } : {}),
     name: r.name,
   };
+}
+
+function sameKey(a: ObjectKey, b: ObjectKey): boolean {
+  return a.type === b.type && a.namespace === b.namespace && a.name === b.name;
 }
 
 function sameStatus(a: BindingClusterStatus, b: BindingClusterStatus): boolean {

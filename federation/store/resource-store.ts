@@ -242,6 +242,41 @@ export class ResourceStore {
   }
 
   /**
+   * Reads several objects, optionally one binding's status in one cluster, and the versions of
+   * some types, in one round trip (a pipeline): what a reconcile pass needs before it can act.
+   */
+  async readMany<S>(req: {
+    readonly objects: readonly ObjectKey[];
+    readonly clusterStatus?: { readonly key: ObjectKey; readonly cluster: string };
+    readonly typeVersions?: readonly string[];
+  }): Promise<{
+    objects: (KubeObject | undefined)[];
+    clusterStatus: S | undefined;
+    typeVersions: string[];
+  }> {
+    const pipe = this.redis.pipeline();
+    for (const k of req.objects) pipe.hmget(this.objectKey(k), 'obj', 'rv');
+    if (req.clusterStatus) pipe.hget(this.clusterStatusKey(req.clusterStatus.key), req.clusterStatus.cluster);
+    const types = req.typeVersions ?? [];
+    if (types.length > 0) pipe.hmget(`${this.prefix}:tv`, ...types);
+    const results = (await pipe.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+    const objects = req.objects.map((_, i) => {
+      const [body, rv] = (results[i]?.[1] ?? []) as (string | null)[];
+      return body == null || rv == null ? undefined : (JSON.parse(body) as KubeObject);
+    });
+    let at = req.objects.length;
+    let clusterStatus: S | undefined;
+    if (req.clusterStatus) {
+      const v = results[at++]?.[1] as string | null | undefined;
+      clusterStatus = v == null ? undefined : (JSON.parse(v) as S);
+    }
+    const typeVersions =
+      types.length > 0 ? ((results[at]?.[1] ?? []) as (string | null)[]).map((v) => v ?? '0') : [];
+    return { objects, clusterStatus, typeVersions };
+  }
+
+  /**
    * The resourceVersion of the latest write to each type ('0' when never written): a cheap way for
    * a worker to tell whether its cached list of a type is still current.
    */

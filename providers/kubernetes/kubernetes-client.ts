@@ -1,11 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
-import type {
-  ClusterProbe,
-  ManifestObject,
-  MemberClusterClient,
-  NodeReport,
-  ObjectRef,
-  WorkloadStatus,
+import {
+  type ClusterProbe,
+  type ManifestObject,
+  type MemberClusterClient,
+  type NodeReport,
+  type ObjectRef,
+  type WorkloadStatus,
+  workloadStatusOf,
 } from '../member-cluster-client.js';
 import { isProviderError } from '../provider-error.js';
 import { type KubeConnection, type KubeconfigSource, kubeConfigFor } from './kubeconfig.js';
@@ -101,21 +102,8 @@ export class KubernetesClient implements MemberClusterClient {
     try {
       const obj = (await this.call(`read ${describe(ref)}`, () =>
         this.objects.read(header(ref)),
-      )) as ManifestObject & {
-        status?: Record<string, unknown>;
-      };
-      const st = obj.status ?? {};
-      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-      const meta = obj.metadata as { generation?: number };
-      return {
-        exists: true,
-        generation: meta.generation,
-        observedGeneration: num(st.observedGeneration),
-        replicas: num(st.replicas),
-        readyReplicas: num(st.readyReplicas) ?? (num(st.replicas) === undefined ? undefined : 0),
-        availableReplicas: num(st.availableReplicas),
-        object: obj,
-      };
+      )) as ManifestObject;
+      return workloadStatusOf(obj);
     } catch (err) {
       if (isProviderError(err, 'NotFound')) return { exists: false };
       throw err;
