@@ -6,7 +6,7 @@
 import type { Rejection } from '../framework/types.js';
 import type { Attempt } from '../schedule/decide.js';
 import type { Placement } from '../schedule/place.js';
-import { groupKey } from '../spread/select.js';
+import { countGroups } from '../spread/groups.js';
 import type { TemplateInfo } from '../types.js';
 import type {
   AffinityTermOutcome,
@@ -60,15 +60,25 @@ function rejectedGroups(a: Attempt): RejectedGroup[] {
   return [...groups.values()];
 }
 
+/** A plain array of a typed array's values (a counted loop: cheaper than Array.from's iterator). */
+function toArray(xs: Float64Array): number[] {
+  const out = new Array<number>(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i]!;
+  return out;
+}
+
 function scoreTable(a: Attempt): ScoreTable {
   const score = a.score;
   const byPlugin: Record<string, number[]> = {};
   score?.plugins.forEach((p, j) => {
-    byPlugin[p.plugin.name] = Array.from(score.scores[j]!);
+    byPlugin[p.plugin.name] = toArray(score.scores[j]!);
   });
+  const feasible = a.filter.feasible;
+  const clusters = new Array<string>(feasible.length);
+  for (let i = 0; i < feasible.length; i++) clusters[i] = feasible[i]!.name;
   return {
-    clusters: a.filter.feasible.map((c) => c.name),
-    total: score !== undefined ? Array.from(score.total) : a.filter.feasible.map(() => 0),
+    clusters,
+    total: score !== undefined ? toArray(score.total) : new Array<number>(feasible.length).fill(0),
     byPlugin,
   };
 }
@@ -109,7 +119,7 @@ export function buildExplanation(
     spreadByField: k.spreadByField,
     minGroups: k.minGroups,
     ...(k.maxGroups !== undefined ? { maxGroups: k.maxGroups } : {}),
-    feasibleGroups: new Set(a.filter.feasible.map((c) => groupKey(c, k.spreadByField))).size,
+    feasibleGroups: countGroups(a.ctx.fleet, a.filter.feasible, k.spreadByField),
     selectedGroups: ok?.groups[i] ?? [],
   }));
   if (a.strategy !== undefined) e.division = { algorithm: a.strategy.algorithm, notes: a.notes };
