@@ -15,17 +15,22 @@ import type {
 
 const MAX_MEMO = 20_000;
 
-function fleetVerdicts(
-  ctx: DecisionContext,
-  plugins: readonly FilterPlugin[],
-): readonly (Rejection | undefined)[] {
+/** Memoised verdicts of the fleet-scope filters, and the clusters none of them rejects. */
+interface FleetVerdicts {
+  readonly verdicts: readonly (Rejection | undefined)[];
+  /** Fleet indexes of the clusters without a verdict, ascending. */
+  readonly survivors: Int32Array;
+}
+
+function fleetVerdicts(ctx: DecisionContext, plugins: readonly FilterPlugin[]): FleetVerdicts {
   const key = `f:${ctx.policy.id}:${ctx.term.index}:${ctx.template.dataBearing ? 1 : 0}:${plugins.map((p) => p.name).join(',')}`;
   const memo = ctx.fleet.memo;
-  const hit = memo.get(key) as (Rejection | undefined)[] | undefined;
+  const hit = memo.get(key) as FleetVerdicts | undefined;
   if (hit !== undefined) return hit;
   // Rejections are interned per (plugin, reason) so that equal reasons share one object.
   const interned = new Map<string, Rejection>();
-  const out: (Rejection | undefined)[] = new Array(ctx.fleet.clusters.length);
+  const verdicts: (Rejection | undefined)[] = new Array(ctx.fleet.clusters.length);
+  const survivors: number[] = [];
   for (const c of ctx.fleet.clusters) {
     let verdict: Rejection | undefined;
     for (const p of plugins) {
@@ -40,36 +45,65 @@ function fleetVerdicts(
         break;
       }
     }
-    out[c.index] = verdict;
+    verdicts[c.index] = verdict;
+    if (verdict === undefined) survivors.push(c.index);
   }
+  const out: FleetVerdicts = { verdicts, survivors: Int32Array.from(survivors) };
   if (memo.size >= MAX_MEMO) memo.clear();
   memo.set(key, out);
   return out;
 }
 
+/**
+ * Splits the filters into those memoised per fleet snapshot and those run per decision: the
+ * fleet-scope ones, plus — when the decision has no previous placement — the leading
+ * decision-scope ones that are fleet-scope without one (the order of evaluation is unchanged).
+ */
+function split(
+  ctx: DecisionContext,
+  plugins: readonly FilterPlugin[],
+): { memoised: FilterPlugin[]; perDecision: FilterPlugin[] } {
+  const memoised = plugins.filter((p) => p.scope === 'fleet');
+  const perDecision = plugins.filter((p) => p.scope === 'decision');
+  let k = 0;
+  if (ctx.previous.size === 0) {
+    while (k < perDecision.length && perDecision[k]!.fleetScopeWithoutPrevious === true) k++;
+  }
+  return k === 0
+    ? { memoised, perDecision }
+    : { memoised: [...memoised, ...perDecision.slice(0, k)], perDecision: perDecision.slice(k) };
+}
+
 /** Runs every filter plugin over the fleet; the first rejecting plugin is the one reported. */
 export function runFilters(ctx: DecisionContext, plugins: readonly FilterPlugin[]): FilterOutcome {
-  const fleetScope = plugins.filter((p) => p.scope === 'fleet');
-  const decisionScope = plugins.filter((p) => p.scope === 'decision');
-  const memoised = fleetScope.length > 0 ? fleetVerdicts(ctx, fleetScope) : undefined;
+  const { memoised, perDecision } = split(ctx, plugins);
+  const clusters = ctx.fleet.clusters;
   const feasible: ClusterEntry[] = [];
   // Decision-scope rejections are interned per decision so explanations can group by identity.
   const interned = new Map<string, Rejection>();
-  const rejections: (Rejection | undefined)[] = new Array(ctx.fleet.clusters.length);
-  for (const c of ctx.fleet.clusters) {
-    let verdict = memoised?.[c.index];
-    if (verdict === undefined) {
-      for (const p of decisionScope) {
-        const reason = p.filter(ctx, c);
-        if (reason !== undefined) {
-          const k = `${p.name}\u0000${reason}`;
-          verdict = interned.get(k);
-          if (verdict === undefined) {
-            verdict = { plugin: p.name, reason };
-            interned.set(k, verdict);
-          }
-          break;
+  let rejections: (Rejection | undefined)[];
+  let candidates: ArrayLike<number> | undefined;
+  if (memoised.length > 0) {
+    const fleet = fleetVerdicts(ctx, memoised);
+    rejections = fleet.verdicts.slice();
+    candidates = fleet.survivors;
+  } else {
+    rejections = new Array(clusters.length);
+  }
+  const n = candidates !== undefined ? candidates.length : clusters.length;
+  for (let i = 0; i < n; i++) {
+    const c = clusters[candidates !== undefined ? candidates[i]! : i]!;
+    let verdict: Rejection | undefined;
+    for (const p of perDecision) {
+      const reason = p.filter(ctx, c);
+      if (reason !== undefined) {
+        const k = `${p.name}\u0000${reason}`;
+        verdict = interned.get(k);
+        if (verdict === undefined) {
+          verdict = { plugin: p.name, reason };
+          interned.set(k, verdict);
         }
+        break;
       }
     }
     if (verdict === undefined) feasible.push(c);

@@ -40,6 +40,12 @@ export type FilterVerdict = string | undefined;
 export interface FilterPlugin {
   readonly name: string;
   readonly scope: 'fleet' | 'decision';
+  /**
+   * For a 'decision' plugin: its verdict depends only on what a 'fleet' plugin's may whenever the
+   * decision has no previous placement (it only looks at time or the previous placement for a
+   * cluster that hosts the workload). Such decisions then memoise it with the fleet-scope plugins.
+   */
+  readonly fleetScopeWithoutPrevious?: boolean;
   /** One-line description for `fedgate explain` and the README. */
   readonly description: string;
   filter(ctx: DecisionContext, cluster: ClusterEntry): FilterVerdict;

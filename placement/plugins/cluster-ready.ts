@@ -9,6 +9,8 @@ import type { FilterPlugin } from '../framework/types.js';
 export const clusterReadyPlugin: FilterPlugin = {
   name: 'ClusterReady',
   scope: 'decision',
+  // Without a previous placement nothing hosts the workload: time and hosting play no part.
+  fleetScopeWithoutPrevious: true,
   description: 'no new placement on a NotReady cluster (existing placements follow the NoExecute taint)',
   filter(ctx, cluster) {
     if (cluster.ready || ctx.previous.has(cluster.name)) return undefined;

@@ -57,6 +57,8 @@ export function noExecuteVerdict(tolerations: readonly Toleration[], taint: Tain
 export const taintTolerationPlugin: FilterPlugin = {
   name: 'TaintToleration',
   scope: 'decision',
+  // Without a previous placement nothing hosts the workload: time and hosting play no part.
+  fleetScopeWithoutPrevious: true,
   description:
     'taints must be tolerated (NoSchedule: new placements; NoExecute: also evicts after tolerationSeconds)',
   filter(ctx, cluster) {
