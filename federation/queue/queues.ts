@@ -20,10 +20,14 @@ export interface PlacementJob {
   readonly trigger?: string;
 }
 
+/** The `cluster` of a status check that reads every target cluster of its binding not ready yet. */
+export const ALL_TARGET_CLUSTERS = '*';
+
 /** Payload of a propagation job: one binding in one member cluster. */
 export interface PropagationJob {
   readonly namespace: string;
   readonly binding: string;
+  /** A member cluster, or ALL_TARGET_CLUSTERS in a status check. */
   readonly cluster: string;
   /** Follow-up reads of a workload that is not ready yet. */
   readonly statusCheck?: number;

@@ -7,7 +7,7 @@ import {
 } from '../../providers/member-cluster-client.js';
 import { isProviderError } from '../../providers/provider-error.js';
 import type { PropagationJob, Queues } from '../queue/queues.js';
-import { jobIds } from '../queue/queues.js';
+import { ALL_TARGET_CLUSTERS, jobIds } from '../queue/queues.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { ObjectKey } from '../resources/kube-object.js';
@@ -44,8 +44,42 @@ export class PropagationReconciler {
     private readonly drift?: DriftDetector,
   ) {}
 
-  /** Reconciles the binding × cluster named by the job. */
+  /** Reconciles the binding × cluster named by the job (or checks every target cluster's readiness). */
   async reconcile(job: PropagationJob): Promise<PropagationOutcome> {
+    return job.cluster === ALL_TARGET_CLUSTERS ? this.checkTargets(job) : this.pass(job, true);
+  }
+
+  /**
+   * A status check of a binding: reads, in each target cluster whose recorded status is not ready
+   * yet, the workload's status (one check per binding, however many clusters its copies went to),
+   * and checks again later while any is still not ready.
+   */
+  private async checkTargets(job: PropagationJob): Promise<PropagationOutcome> {
+    const key: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
+    const [binding, statuses] = await Promise.all([
+      this.store.get(key) as Promise<BindingObject | undefined>,
+      this.store.clusterStatuses<BindingClusterStatus>(key),
+    ]);
+    if (!binding) return 'skipped';
+    const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
+    const pending = binding.spec.clusters.filter((c) => {
+      const s = byCluster.get(c.name);
+      return c.replicas !== undefined && !(s?.phase === 'Applied' && (s.readyReplicas ?? 0) >= c.replicas);
+    });
+    const results = await Promise.allSettled(
+      pending.map((c) => this.pass({ ...job, cluster: c.name }, false)),
+    );
+    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // Every cluster failed: let the queue retry as for any failed pass.
+    if (failed.length > 0 && failed.length === results.length) throw failed[0];
+    for (const err of failed) this.log.debug({ binding: job.binding, err }, 'status check failed');
+    const ready = results.every((r) => r.status === 'fulfilled' && r.value !== 'applied');
+    if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
+    return ready ? 'ready' : 'applied';
+  }
+
+  /** One binding in one cluster; `followUp`: schedule a status check when the workload is not ready. */
+  private async pass(job: PropagationJob, followUp: boolean): Promise<PropagationOutcome> {
     const bindingKey: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
     // One round trip: the binding, its template (by the job's hint), this cluster's status, the fleet's version.
     const hinted = job.template
@@ -148,7 +182,8 @@ export class PropagationReconciler {
       },
       applied,
     );
-    if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
+    if (!ready && followUp && (job.statusCheck ?? 0) < STATUS_CHECKS)
+      await this.scheduleStatusCheck(job, binding);
     return ready ? 'ready' : 'applied';
   }
 
@@ -240,7 +275,14 @@ export class PropagationReconciler {
           cluster: job.cluster,
           ...(job.template ? { template: job.template } : {}),
         }
-      : { ...job, statusCheck: n };
+      : {
+          // One check per binding: its copies' passes name the same job, so it is added once.
+          namespace: job.namespace,
+          binding: job.binding,
+          cluster: ALL_TARGET_CLUSTERS,
+          statusCheck: n,
+          ...(job.template ? { template: job.template } : {}),
+        };
     await this.queues.propagation.add('status', data, {
       jobId: jobIds.propagation(
         data,
