@@ -104,7 +104,10 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
   // Phase 1: coverage.
   for (;;) {
     const deficient = constraints.map((c, i) => counts[i]!.size < c.minGroups);
-    if (!deficient.includes(true)) break;
+    // No candidate can help more constraints than are deficient: the first that helps them all
+    // is the best, and the rest of the order need not be read.
+    const most = deficient.filter(Boolean).length;
+    if (most === 0) break;
     let best: ClusterEntry | undefined;
     let bestHelps = 0;
     for (let j = 0; j < candidates.length; j++) {
@@ -115,7 +118,7 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
       if (helps > bestHelps && admissible(c)) {
         best = c;
         bestHelps = helps;
-        if (helps === k) break;
+        if (helps === most) break;
       }
     }
     if (best === undefined) return { ok: false, message: coverageFailure(constraints, candidates, counts) };
