@@ -9,6 +9,11 @@ import { enqueueAllTemplates } from './template-jobs.js';
 
 const GROUP = 'dispatch';
 
+/** Changes that make jobs: workload templates, policies and clusters (not Bindings, say). */
+function dispatched(type: string): boolean {
+  return type === PLACEMENT_POLICY_TYPE || type === MEMBER_CLUSTER_TYPE || !isFedgateType(parseTypeKey(type));
+}
+
 /**
  * Turns the store's change feed into queue jobs. Workers share one consumer group, so each change
  * is dispatched once; entries a dead worker had claimed are taken over after `claimIdleMs`.
@@ -96,8 +101,10 @@ export class ChangeDispatcher {
     const placements: { name: string; data: PlacementJob; opts: { jobId: string } }[] = [];
     for (const [id, fields] of entries) {
       if (fields.length === 0) continue;
+      // Most changes are the control plane's own (Bindings): tell them apart before decoding the object.
+      const head = this.store.peekEvent(fields);
+      if (head.subresource === 'status' || !dispatched(head.type)) continue;
       const ev = this.store.parseEvent(id, fields);
-      if (ev.subresource === 'status') continue;
       const job = this.jobFor(ev);
       if (job) placements.push(job);
       else await this.fanOut(ev);

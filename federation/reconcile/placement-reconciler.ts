@@ -289,10 +289,8 @@ export class PlacementReconciler {
       spec,
     };
     // Compare-and-set against the binding we read: a concurrent worker's write makes this one retry.
-    const saved = existing
-      ? await this.store.update(key, object, { resourceVersion: existing.metadata.resourceVersion! })
-      : await this.store.create(key, object);
-    return this.store.updateStatus(key, status, { resourceVersion: saved.metadata.resourceVersion! });
+    // Spec and status go in one write.
+    return this.store.save(key, { ...object, status }, existing);
   }
 
   private async removeBinding(

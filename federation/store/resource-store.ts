@@ -196,6 +196,41 @@ export class ResourceStore {
     }
   }
 
+  /**
+   * Writes an object's spec and status as one change (one write, one event), for objects the
+   * control plane writes whole, such as Bindings: creates it when `current` is undefined, else
+   * updates `current` (compare-and-set on its resourceVersion). The generation follows the spec
+   * as in `update`; the event is a status change when only the status changed; nothing is written
+   * when nothing changed.
+   */
+  async save(key: ObjectKey, object: KubeObject, current?: KubeObject): Promise<KubeObject> {
+    if (!current) {
+      const metadata = {
+        ...object.metadata,
+        uid: randomUUID(),
+        generation: 1,
+        creationTimestamp: new Date().toISOString(),
+      };
+      return this.write('create', key, { ...object, metadata }, '', 'ADDED', '');
+    }
+    const rv = current.metadata.resourceVersion ?? '';
+    const changed = !isDeepStrictEqual(generationBasis(key, current), generationBasis(key, object));
+    const next: KubeObject = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        uid: current.metadata.uid,
+        creationTimestamp: current.metadata.creationTimestamp,
+        generation: (current.metadata.generation ?? 1) + (changed ? 1 : 0),
+      },
+    };
+    if (isDeepStrictEqual(stripRv(next), stripRv(current))) return current;
+    const { status: _n, ...nextSpec } = stripRv(next);
+    const { status: _c, ...curSpec } = stripRv(current);
+    const statusOnly = isDeepStrictEqual(nextSpec, curSpec);
+    return this.write('update', key, next, rv, 'MODIFIED', statusOnly ? 'status' : '');
+  }
+
   /** Replaces the status of an object, leaving spec and generation alone. */
   async updateStatus(key: ObjectKey, status: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
     return this.retryUnconditional(opts, async () => {
@@ -324,6 +359,17 @@ export class ResourceStore {
     if (opts.blockMs !== undefined) args.push('BLOCK', opts.blockMs);
     const res = await conn.call('XREAD', ...args, 'STREAMS', this.streamKey, `${from}-0`);
     return streamEntries(res).map(([id, fields]) => this.parseEvent(id, fields));
+  }
+
+  /** The type key and subresource of one stream entry, without decoding its object. */
+  peekEvent(fields: readonly string[]): { readonly type: string; readonly subresource: string } {
+    let type = '';
+    let subresource = '';
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === 'k') type = fields[i + 1]!;
+      else if (fields[i] === 's') subresource = fields[i + 1]!;
+    }
+    return { type, subresource };
   }
 
   /** Decodes one stream entry; its id is the resourceVersion of the change. */
