@@ -124,6 +124,20 @@ export function staticWeight(ctx: DecisionContext, c: ClusterEntry): number {
   return w;
 }
 
+/**
+ * Every cluster's static weight by fleet index, computed once per (policy, fleet snapshot): the
+ * weight rules depend on the cluster only, so no decision re-evaluates their selectors.
+ */
+function weightsByIndex(ctx: DecisionContext): Float64Array {
+  const key = `w:${ctx.policy.id}`;
+  const hit = ctx.fleet.memo.get(key) as Float64Array | undefined;
+  if (hit !== undefined) return hit;
+  const out = new Float64Array(ctx.fleet.clusters.length);
+  for (const c of ctx.fleet.clusters) out[c.index] = staticWeight(ctx, c);
+  ctx.fleet.memo.set(key, out);
+  return out;
+}
+
 const duplicated: DivisionStrategy = {
   algorithm: 'Duplicated',
   aggregate: 'none',
@@ -132,24 +146,20 @@ const duplicated: DivisionStrategy = {
 };
 
 function staticWeights(ctx: DecisionContext): DivisionStrategy {
-  const weight = new Map<string, number>();
+  const weight = weightsByIndex(ctx);
   return {
     algorithm: 'StaticWeights',
     aggregate: 'none',
     candidates(_ctx, feasible) {
       const ordered: RankedCluster[] = [];
-      for (const r of feasible) {
-        const w = staticWeight(ctx, r.entry);
-        weight.set(r.entry.name, w);
-        if (w > 0) ordered.push(r);
-      }
+      for (const r of feasible) if (weight[r.entry.index]! > 0) ordered.push(r);
       const notes = ctx.policy.weights.length === 0 ? ['no staticWeights given: equal weights'] : [];
       return { ordered: byScoreSeq(ctx, ordered), notes };
     },
     divide: (total, selected, min, max) =>
       websterApportion(
         total,
-        selected.map((r, i) => ({ weight: weight.get(r.entry.name) ?? 0, min: min[i], max: max[i] })),
+        selected.map((r, i) => ({ weight: weight[r.entry.index]!, min: min[i], max: max[i] })),
       ),
   };
 }
