@@ -19,7 +19,7 @@ import { BINDING_TYPE, FEDGATE_API_VERSION } from '../resources/kinds.js';
 import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { Condition } from '../resources/member-cluster.js';
 import type { ResourceStore } from '../store/resource-store.js';
-import type { FleetView } from './fleet-view.js';
+import { FleetView } from './fleet-view.js';
 
 /** A Binding as stored. */
 export type BindingObject = KubeObject & { spec: BindingSpec; status?: BindingStatus };
@@ -108,10 +108,13 @@ export class PlacementReconciler {
   /** Reconciles the template named by the job. */
   async reconcile(job: PlacementJob): Promise<PlacementOutcome> {
     const bindingKey = bindingKeyFor(job);
-    const [template, existing] = await Promise.all([
-      this.store.get({ type: job.type, namespace: job.namespace, name: job.name }),
-      this.store.get(bindingKey) as Promise<BindingObject | undefined>,
-    ]);
+    // One round trip: the template, its binding and the fleet's version.
+    const read = await this.store.readMany({
+      objects: [{ type: job.type, namespace: job.namespace, name: job.name }, bindingKey],
+      typeVersions: FleetView.TYPES,
+    });
+    const template = read.objects[0];
+    const existing = read.objects[1] as BindingObject | undefined;
     if (existing && existing.spec.resource.type !== job.type) {
       throw new Error(
         `binding ${bindingKey.namespace}/${bindingKey.name} belongs to ${existing.spec.resource.type}, not ${job.type}`,
@@ -119,7 +122,7 @@ export class PlacementReconciler {
     }
     if (!template) return this.removeBinding(bindingKey, existing);
 
-    const state = await this.fleet.current();
+    const state = await this.fleet.currentAt(read.typeVersions);
     const info = templateInfoFromManifest(template);
     const result = schedule({
       template: info,

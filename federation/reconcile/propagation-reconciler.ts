@@ -10,7 +10,7 @@ import type { PropagationJob, Queues } from '../queue/queues.js';
 import { ALL_TARGET_CLUSTERS, jobIds } from '../queue/queues.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
-import type { ObjectKey } from '../resources/kube-object.js';
+import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
@@ -56,18 +56,28 @@ export class PropagationReconciler {
    */
   private async checkTargets(job: PropagationJob): Promise<PropagationOutcome> {
     const key: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
-    const [binding, statuses] = await Promise.all([
-      this.store.get(key) as Promise<BindingObject | undefined>,
-      this.store.clusterStatuses<BindingClusterStatus>(key),
-    ]);
+    // One round trip for every cluster's pass: the binding, its template, all statuses, the fleet's version.
+    const hinted = templateHint(job);
+    const read = await this.store.readMany<BindingClusterStatus>({
+      objects: hinted ? [key, hinted] : [key],
+      clusterStatuses: key,
+      typeVersions: FleetView.TYPES,
+    });
+    const binding = read.objects[0] as BindingObject | undefined;
     if (!binding) return 'skipped';
-    const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
+    const byCluster = new Map(read.clusterStatuses.map((s) => [s.cluster, s]));
     const pending = binding.spec.clusters.filter((c) => {
       const s = byCluster.get(c.name);
       return c.replicas !== undefined && !(s?.phase === 'Applied' && (s.readyReplicas ?? 0) >= c.replicas);
     });
     const results = await Promise.allSettled(
-      pending.map((c) => this.pass({ ...job, cluster: c.name }, false)),
+      pending.map((c) =>
+        this.pass({ ...job, cluster: c.name }, false, {
+          objects: read.objects,
+          clusterStatus: byCluster.get(c.name),
+          typeVersions: read.typeVersions,
+        }),
+      ),
     );
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Every cluster failed: let the queue retry as for any failed pass.
@@ -79,17 +89,21 @@ export class PropagationReconciler {
   }
 
   /** One binding in one cluster; `followUp`: schedule a status check when the workload is not ready. */
-  private async pass(job: PropagationJob, followUp: boolean): Promise<PropagationOutcome> {
+  private async pass(
+    job: PropagationJob,
+    followUp: boolean,
+    prefetched?: Prefetched,
+  ): Promise<PropagationOutcome> {
     const bindingKey: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
     // One round trip: the binding, its template (by the job's hint), this cluster's status, the fleet's version.
-    const hinted = job.template
-      ? { type: job.template.type, namespace: job.namespace, name: job.template.name }
-      : undefined;
-    const read = await this.store.readMany<BindingClusterStatus>({
-      objects: hinted ? [bindingKey, hinted] : [bindingKey],
-      clusterStatus: { key: bindingKey, cluster: job.cluster },
-      typeVersions: FleetView.TYPES,
-    });
+    const hinted = templateHint(job);
+    const read =
+      prefetched ??
+      (await this.store.readMany<BindingClusterStatus>({
+        objects: hinted ? [bindingKey, hinted] : [bindingKey],
+        clusterStatus: { key: bindingKey, cluster: job.cluster },
+        typeVersions: FleetView.TYPES,
+      }));
     const binding = read.objects[0] as BindingObject | undefined;
     const state = await this.fleet.currentAt(read.typeVersions);
     const cluster = state.clusters.get(job.cluster);
@@ -301,6 +315,20 @@ function toRef(r: { apiVersion: string; kind: string; namespace: string; name: s
     ...(r.namespace ? { namespace: r.namespace } : {}),
     name: r.name,
   };
+}
+
+/** What a pass reads first: the binding and the hinted template, the cluster's status, the fleet's version. */
+interface Prefetched {
+  readonly objects: readonly (KubeObject | undefined)[];
+  readonly clusterStatus: BindingClusterStatus | undefined;
+  readonly typeVersions: readonly string[];
+}
+
+/** The key of the template a job names as a hint (read with the binding), if any. */
+function templateHint(job: PropagationJob): ObjectKey | undefined {
+  return job.template
+    ? { type: job.template.type, namespace: job.namespace, name: job.template.name }
+    : undefined;
 }
 
 function sameKey(a: ObjectKey, b: ObjectKey): boolean {

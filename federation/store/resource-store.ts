@@ -277,21 +277,26 @@ export class ResourceStore {
   }
 
   /**
-   * Reads several objects, optionally one binding's status in one cluster, and the versions of
-   * some types, in one round trip (a pipeline): what a reconcile pass needs before it can act.
+   * Reads several objects, optionally one binding's status in one cluster (or in every cluster),
+   * and the versions of some types, in one round trip (a pipeline): what a reconcile pass needs
+   * before it can act.
    */
   async readMany<S>(req: {
     readonly objects: readonly ObjectKey[];
     readonly clusterStatus?: { readonly key: ObjectKey; readonly cluster: string };
+    /** Every cluster's status of this binding, sorted by cluster. */
+    readonly clusterStatuses?: ObjectKey;
     readonly typeVersions?: readonly string[];
   }): Promise<{
     objects: (KubeObject | undefined)[];
     clusterStatus: S | undefined;
+    clusterStatuses: S[];
     typeVersions: string[];
   }> {
     const pipe = this.redis.pipeline();
     for (const k of req.objects) pipe.hmget(this.objectKey(k), 'obj', 'rv');
     if (req.clusterStatus) pipe.hget(this.clusterStatusKey(req.clusterStatus.key), req.clusterStatus.cluster);
+    if (req.clusterStatuses) pipe.hgetall(this.clusterStatusKey(req.clusterStatuses));
     const types = req.typeVersions ?? [];
     if (types.length > 0) pipe.hmget(`${this.prefix}:tv`, ...types);
     const results = (await pipe.exec()) ?? [];
@@ -306,9 +311,16 @@ export class ResourceStore {
       const v = results[at++]?.[1] as string | null | undefined;
       clusterStatus = v == null ? undefined : (JSON.parse(v) as S);
     }
+    let clusterStatuses: S[] = [];
+    if (req.clusterStatuses) {
+      const all = (results[at++]?.[1] ?? {}) as Record<string, string>;
+      clusterStatuses = Object.keys(all)
+        .sort()
+        .map((c) => JSON.parse(all[c]!) as S);
+    }
     const typeVersions =
       types.length > 0 ? ((results[at]?.[1] ?? []) as (string | null)[]).map((v) => v ?? '0') : [];
-    return { objects, clusterStatus, typeVersions };
+    return { objects, clusterStatus, clusterStatuses, typeVersions };
   }
 
   /**
