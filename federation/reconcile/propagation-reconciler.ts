@@ -44,6 +44,9 @@ export class PropagationReconciler {
     private readonly drift?: DriftDetector,
   ) {}
 
+  /** Status checks this worker added, by job id, with the time each is due. */
+  private readonly scheduled = new Map<string, number>();
+
   /** Reconciles the binding × cluster named by the job (or checks every target cluster's readiness). */
   async reconcile(job: PropagationJob): Promise<PropagationOutcome> {
     return job.cluster === ALL_TARGET_CLUSTERS ? this.checkTargets(job) : this.pass(job, true);
@@ -297,14 +300,28 @@ export class PropagationReconciler {
           statusCheck: n,
           ...(job.template ? { template: job.template } : {}),
         };
-    await this.queues.propagation.add('status', data, {
-      jobId: jobIds.propagation(
-        data,
-        binding.metadata.generation ?? 1,
-        `-s${n}-${Math.floor(this.now() / delay)}`,
-      ),
-      delay,
-    });
+    const jobId = jobIds.propagation(
+      data,
+      binding.metadata.generation ?? 1,
+      `-s${n}-${Math.floor(this.now() / delay)}`,
+    );
+    // The queue ignores an id it holds; this worker does not even ask again while the check waits.
+    if (this.scheduled.has(jobId)) return;
+    this.forgetScheduled();
+    this.scheduled.set(jobId, this.now() + delay);
+    try {
+      await this.queues.propagation.add('status', data, { jobId, delay });
+    } catch (err) {
+      this.scheduled.delete(jobId);
+      throw err;
+    }
+  }
+
+  /** Drops the ids of checks that are due by now (bounded: the map never outgrows the checks in wait). */
+  private forgetScheduled(): void {
+    if (this.scheduled.size < 1_000) return;
+    const now = this.now();
+    for (const [id, due] of this.scheduled) if (due <= now) this.scheduled.delete(id);
   }
 }
 
