@@ -6,7 +6,7 @@ import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import { formatKey } from '../resources/kube-object.js';
 import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
 import { type LabelRequirement, matchesLabels, parseLabelSelector } from './label-selector.js';
-import { CLUSTER_STATUS_SCRIPT, WRITE_SCRIPT } from './scripts.js';
+import { CLUSTER_STATUS_SCRIPT, READ_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
 /** Options of the store. */
 export interface ResourceStoreProps {
@@ -70,6 +70,7 @@ export class ResourceStore {
     this.retention = props.eventRetention ?? DEFAULT_EVENT_RETENTION;
     redis.defineCommand('fgWrite', { numberOfKeys: 6, lua: WRITE_SCRIPT });
     redis.defineCommand('fgClusterStatus', { numberOfKeys: 2, lua: CLUSTER_STATUS_SCRIPT });
+    redis.defineCommand('fgRead', { lua: READ_SCRIPT });
   }
 
   /** The Redis key of the change stream. */
@@ -278,7 +279,7 @@ export class ResourceStore {
 
   /**
    * Reads several objects, optionally one binding's status in one cluster (or in every cluster),
-   * and the versions of some types, in one round trip (a pipeline): what a reconcile pass needs
+   * and the versions of some types, in one command (a read script): what a reconcile pass needs
    * before it can act.
    */
   async readMany<S>(req: {
@@ -293,33 +294,44 @@ export class ResourceStore {
     clusterStatuses: S[];
     typeVersions: string[];
   }> {
-    const pipe = this.redis.pipeline();
-    for (const k of req.objects) pipe.hmget(this.objectKey(k), 'obj', 'rv');
-    if (req.clusterStatus) pipe.hget(this.clusterStatusKey(req.clusterStatus.key), req.clusterStatus.cluster);
-    if (req.clusterStatuses) pipe.hgetall(this.clusterStatusKey(req.clusterStatuses));
     const types = req.typeVersions ?? [];
-    if (types.length > 0) pipe.hmget(`${this.prefix}:tv`, ...types);
-    const results = (await pipe.exec()) ?? [];
-    for (const [err] of results) if (err) throw err;
+    const keys = req.objects.map((k) => this.objectKey(k));
+    const status = req.clusterStatus
+      ? { key: req.clusterStatus.key, mode: 'one', cluster: req.clusterStatus.cluster }
+      : req.clusterStatuses
+        ? { key: req.clusterStatuses, mode: 'all', cluster: '' }
+        : undefined;
+    if (status) keys.push(this.clusterStatusKey(status.key));
+    if (types.length > 0) keys.push(`${this.prefix}:tv`);
+    const results = await this.call<unknown[]>('fgRead', [
+      String(keys.length),
+      ...keys,
+      String(req.objects.length),
+      status?.mode ?? '',
+      status?.cluster ?? '',
+      ...types,
+    ]);
     const objects = req.objects.map((_, i) => {
-      const [body, rv] = (results[i]?.[1] ?? []) as (string | null)[];
+      const [body, rv] = (results[i] ?? []) as (string | null)[];
       return body == null || rv == null ? undefined : (JSON.parse(body) as KubeObject);
     });
     let at = req.objects.length;
     let clusterStatus: S | undefined;
     if (req.clusterStatus) {
-      const v = results[at++]?.[1] as string | null | undefined;
+      const v = results[at++] as string | null | undefined;
       clusterStatus = v == null ? undefined : (JSON.parse(v) as S);
     }
     let clusterStatuses: S[] = [];
-    if (req.clusterStatuses) {
-      const all = (results[at++]?.[1] ?? {}) as Record<string, string>;
-      clusterStatuses = Object.keys(all)
-        .sort()
-        .map((c) => JSON.parse(all[c]!) as S);
+    if (!req.clusterStatus && req.clusterStatuses) {
+      const flat = (results[at++] ?? []) as string[];
+      const byCluster: [string, string][] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) byCluster.push([flat[i]!, flat[i + 1]!]);
+      clusterStatuses = byCluster
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([, v]) => JSON.parse(v) as S);
     }
     const typeVersions =
-      types.length > 0 ? ((results[at]?.[1] ?? []) as (string | null)[]).map((v) => v ?? '0') : [];
+      types.length > 0 ? ((results[at] ?? []) as (string | null)[]).map((v) => v ?? '0') : [];
     return { objects, clusterStatus, clusterStatuses, typeVersions };
   }
 

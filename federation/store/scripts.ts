@@ -50,3 +50,29 @@ if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
+
+/**
+ * Reads what a reconcile pass needs in one command (a pipeline would cost the client more than
+ * the reads): objects, one cluster's status or every cluster's, and the versions of some types.
+ * KEYS: the object hashes, then the status hash (when ARGV[2] is 'one' or 'all'), then the type
+ * versions hash (when ARGV has types).
+ * ARGV: 1 number of objects, 2 '' | 'one' | 'all', 3 cluster (for 'one'), 4.. type keys.
+ * Returns {{obj, rv} per object, [status or flat {cluster, status, ...}], [{version per type}]}.
+ */
+export const READ_SCRIPT = `
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do out[i] = redis.call('HMGET', KEYS[i], 'obj', 'rv') end
+local k = n + 1
+if ARGV[2] == 'one' then
+  out[#out + 1] = redis.call('HGET', KEYS[k], ARGV[3])
+  k = k + 1
+elseif ARGV[2] == 'all' then
+  out[#out + 1] = redis.call('HGETALL', KEYS[k])
+  k = k + 1
+end
+if #ARGV > 3 then
+  out[#out + 1] = redis.call('HMGET', KEYS[k], unpack(ARGV, 4))
+end
+return out
+`;
