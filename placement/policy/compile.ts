@@ -13,14 +13,16 @@ import type {
   SpreadConstraint,
   Toleration,
 } from './schema.js';
+import { DEFAULT_FAILOVER_SECONDS } from './schema.js';
+
+export { DEFAULT_FAILOVER_SECONDS };
+
 import { compileLabelSelector, type LabelPredicate, selectorRequirementCount } from './selectors.js';
 
 /** Taint keys federation puts on NotReady clusters (like the Kubernetes node lifecycle controller). */
 export const NOT_READY_TAINT = 'cluster.fedgate.dev/not-ready';
 /** Taint key for clusters whose API cannot be reached. */
 export const UNREACHABLE_TAINT = 'cluster.fedgate.dev/unreachable';
-/** Default failover.tolerationSeconds, as Kubernetes' default not-ready toleration. */
-export const DEFAULT_FAILOVER_SECONDS = 300;
 /** Default stability.minScoreGain. */
 export const DEFAULT_MIN_SCORE_GAIN = 10;
 

@@ -5,6 +5,13 @@
  */
 import { z } from 'zod';
 
+/**
+ * Default failover.tolerationSeconds. Shorter than Kubernetes' 300 s pod toleration on purpose: a
+ * whole cluster is gone, and with the default probes (10 s × 2 failures) this moves every workload
+ * of a lost cluster within 90 s (bench:failover). Raise it per policy for clusters that blip.
+ */
+export const DEFAULT_FAILOVER_SECONDS = 60;
+
 const name = z.string().min(1).max(253);
 const labelKey = z
   .string()
@@ -255,7 +262,7 @@ export const overrideRuleSchema = z
 export const failoverSchema = z
   .object({
     /** How long a not-ready/unreachable cluster keeps the workload before it is rescheduled. */
-    tolerationSeconds: z.number().int().min(0).default(300),
+    tolerationSeconds: z.number().int().min(0).default(DEFAULT_FAILOVER_SECONDS),
     /** Graceful: the old copy stays until the new one is ready; Immediate: removed at once. */
     mode: z.enum(['Graceful', 'Immediate']).default('Graceful'),
     purgeMode: z.enum(['Immediately', 'Graciously', 'Never']).optional(),

@@ -119,7 +119,7 @@ describe('NoExecute with tolerationSeconds', () => {
 });
 
 describe('failover of a NotReady cluster', () => {
-  const since = NOW - 2 * MIN;
+  const since = NOW - 30_000; // within the default 60 s toleration
   const notReady = (name: string): ClusterSnapshot =>
     cluster(name, {
       ready: false,
@@ -144,11 +144,11 @@ describe('failover of a NotReady cluster', () => {
     });
   });
 
-  it('replicas stay for failover.tolerationSeconds (default 300 s), then move; requeueAt says when', () => {
+  it('replicas stay for failover.tolerationSeconds (default 60 s), then move; requeueAt says when', () => {
     const early = scheduled(run(fleet, divided, { previous: prev, replicas: 4 }));
     expect(early.clusters).toEqual(prev.clusters);
-    expect(early.requeueAt).toBe(since + 300_000);
-    const late = scheduled(run(fleet, divided, { previous: prev, replicas: 4, now: since + 300_000 }));
+    expect(early.requeueAt).toBe(since + 60_000);
+    const late = scheduled(run(fleet, divided, { previous: prev, replicas: 4, now: since + 60_000 }));
     expect(late.clusters.map((c) => c.name)).not.toContain('a');
     expect(late.clusters.reduce((s, c) => s + (c.replicas ?? 0), 0)).toBe(4);
     // The replicas that stay keep running where they are; only a's move.
@@ -164,7 +164,7 @@ describe('failover of a NotReady cluster', () => {
   });
 
   it('failover settings: a shorter toleration, Immediate mode, and purgeMode Never', () => {
-    const fast = { ...divided, failover: { tolerationSeconds: 60, mode: 'Immediate' as const } };
+    const fast = { ...divided, failover: { tolerationSeconds: 10, mode: 'Immediate' as const } };
     const r = scheduled(run(fleet, fast, { previous: prev, replicas: 4 }));
     expect(r.evictions).toEqual([expect.objectContaining({ cluster: 'a', purgeMode: 'Immediately' })]);
     expect(r.evictions[0]?.gracePeriodSeconds).toBeUndefined();
