@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { waitFor } from '../../support/wait-for.js';
 import { exited, withOutput } from '../../support/worker-process.js';
@@ -59,11 +59,18 @@ describe('fedgate up', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fedgate-up-'));
   });
+  // A test that failed half-way leaves its `fedgate up` running: stop it as Ctrl-C would (so it
+  // stops its redis-server too), and kill it only if that does not work.
+  afterEach(async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
+    await exited(c);
+    clearTimeout(timer);
+  });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
     await rm(dir, { recursive: true, force: true });
   });
 
