@@ -27,8 +27,8 @@ import { kubernetesClientFactory } from '../federation/runtime/kube-client-facto
 import { RedisProcess } from '../federation/runtime/redis-process.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_FAILOVER_SECONDS } from '../placement/index.js';
-import { type ChildFleet, startChildFleet } from './support/fault-fleet.js';
-import type { FaultFleetMember } from './support/fault-fleet-process.js';
+import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
+import type { FleetMember } from './support/fleet-process.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -127,7 +127,7 @@ function deployment(i: number, shards: number) {
 }
 
 /** One policy per shard: its workloads are divided over 2 of 3 consecutive clusters. */
-function policies(clusters: readonly FaultFleetMember[], tolerationSeconds: number) {
+function policies(clusters: readonly FleetMember[], tolerationSeconds: number) {
   return clusters.map((_, k) => ({
     apiVersion: 'fedgate.dev/v1alpha1',
     kind: 'PlacementPolicy',
@@ -187,7 +187,7 @@ async function readyIn(url: string): Promise<Map<string, number>> {
 }
 
 /** Ready replicas per workload summed over the given clusters. */
-async function readyOver(clusters: readonly FaultFleetMember[]): Promise<Map<string, number>> {
+async function readyOver(clusters: readonly FleetMember[]): Promise<Map<string, number>> {
   const sum = new Map<string, number>();
   for (const per of await Promise.all(clusters.map((c) => readyIn(c.url))))
     for (const [name, n] of per) sum.set(name, (sum.get(name) ?? 0) + n);
@@ -405,7 +405,12 @@ async function main(): Promise<void> {
   const redis = new RedisProcess({ dataDir: dir, persist: false });
   await redis.start();
   stops.push(() => redis.stop());
-  const fleet = await startChildFleet(CFG.clusters, CFG.podStartMs);
+  const fleet = await startChildFleet({
+    clusters: CFG.clusters,
+    podReadyDelayMs: CFG.podStartMs,
+    nodesPerCluster: 3,
+    prefix: 'fo',
+  });
   stops.push(() => fleet.close());
   say(`✓ redis ${redis.url}, ${fleet.clusters.length} simulated clusters in a child process`);
 

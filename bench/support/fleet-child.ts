@@ -1,12 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { FleetMember } from './fleet-process.js';
+import type { FleetMember, FleetReady } from './fleet-process.js';
 
 /** A simulated fleet running in a child process. */
 export interface ChildFleet {
   readonly clusters: readonly FleetMember[];
   readonly pid: number;
+  /** The fleet's fault control server. */
+  readonly controlUrl: string;
+  /** Takes a cluster's API server down (connections refused) or brings it back. */
+  down(cluster: string, isDown: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -15,6 +19,8 @@ export interface ChildFleetProps {
   readonly clusters: number;
   readonly podReadyDelayMs?: number;
   readonly nodesPerCluster?: number;
+  /** Cluster name prefix. Default `bench`. */
+  readonly prefix?: string;
   /** A process to stop should this one die without cleaning up (see fleet-process.ts). */
   readonly guardPid?: number;
   /** A folder to remove in that case. */
@@ -35,6 +41,7 @@ export async function startChildFleet(props: ChildFleetProps): Promise<ChildFlee
       String(props.clusters),
       String(props.podReadyDelayMs ?? 50),
       String(props.nodesPerCluster ?? 20),
+      props.prefix ?? 'bench',
       String(props.guardPid ?? 0),
       ...(props.guardDir ? [props.guardDir] : []),
     ],
@@ -42,22 +49,34 @@ export async function startChildFleet(props: ChildFleetProps): Promise<ChildFlee
   );
   const close = () => stopChild(child);
   try {
-    const clusters = await firstLine(child, props.timeoutMs ?? 60_000);
-    return { clusters, pid: child.pid ?? 0, close };
+    const ready = await firstLine(child, props.timeoutMs ?? 60_000);
+    return {
+      ...ready,
+      pid: child.pid ?? 0,
+      close,
+      async down(cluster, isDown) {
+        const res = await fetch(`${ready.controlUrl}/clusters/${cluster}/faults`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ down: isDown }),
+        });
+        if (!res.ok) throw new Error(`fault control: HTTP ${res.status} ${await res.text()}`);
+      },
+    };
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<FleetMember[]> {
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<FleetReady> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fleet process did not start in time')), timeoutMs);
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {
-        resolve((JSON.parse(line) as { clusters: FleetMember[] }).clusters);
+        resolve(JSON.parse(line) as FleetReady);
       } catch (err) {
         reject(
           new Error(`fleet process printed something else than its cluster list: ${line}`, { cause: err }),

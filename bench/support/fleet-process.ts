@@ -1,9 +1,10 @@
 /**
  * A simulated fleet in its own process, so the simulators' CPU is not charged to the control plane
  * measured by a benchmark. Started as
- * `node --import tsx bench/support/fleet-process.ts <clusters> <podReadyDelayMs> <nodesPerCluster> [guardPid guardDir]`;
- * prints one JSON line `{"clusters":[{name, provider, region, zone, labels, url}]}` on stdout once
- * every cluster listens, and stops when stdin closes (its parent exited) or on SIGTERM/SIGINT.
+ * `node --import tsx bench/support/fleet-process.ts <clusters> <podReadyDelayMs> <nodesPerCluster> <prefix> [guardPid guardDir]`;
+ * prints one JSON line `{"controlUrl", "clusters":[{name, provider, region, zone, labels, url}]}` on
+ * stdout once every cluster listens, and stops when stdin closes (its parent exited) or on
+ * SIGTERM/SIGINT. Faults: PUT {controlUrl}/clusters/{name}/faults {"down": true|false}.
  * When the parent dies without cleaning up (SIGKILL), the stdin close also stops `guardPid` (the
  * parent's private redis-server) and removes `guardDir` (its data folder), so nothing the
  * benchmark started outlives it.
@@ -21,17 +22,24 @@ export interface FleetMember {
   readonly url: string;
 }
 
+/** The line the process prints once it listens. */
+export interface FleetReady {
+  readonly controlUrl: string;
+  readonly clusters: FleetMember[];
+}
+
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? '20');
   const podReadyDelayMs = Number(process.argv[3] ?? '50');
   const nodesPerCluster = Number(process.argv[4] ?? '20');
-  const guardPid = Number(process.argv[5] ?? '0');
-  const guardDir = process.argv[6];
+  const prefix = process.argv[5] ?? 'bench';
+  const guardPid = Number(process.argv[6] ?? '0');
+  const guardDir = process.argv[7];
   // Nodes enough for every pod of a run; events off: they are load the benchmark does not measure.
-  const fleet = await startFleet(syntheticFleet(count, { prefix: 'bench', nodesPerCluster }), {
+  const fleet = await startFleet(syntheticFleet(count, { prefix, nodesPerCluster }), {
     podReadyDelayMs,
     events: false,
-    controlPort: -1,
+    controlPort: 0,
   });
   let closing = false;
   const stop = async () => {
@@ -64,7 +72,8 @@ async function main(): Promise<void> {
     labels: c.labels,
     url: c.url,
   }));
-  process.stdout.write(`${JSON.stringify({ clusters })}\n`);
+  const ready: FleetReady = { controlUrl: fleet.controlUrl ?? '', clusters };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 main().catch((err: unknown) => {
