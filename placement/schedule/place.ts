@@ -88,9 +88,20 @@ export function place(
   const seedMin = total > 0 ? 1 : 0;
   // Every cluster selection sees is a pool member (forced clusters are survivors, a subset of
   // `ordered`), so its room is its RankedCluster.capacity, i.e. ctx.capacityOf (memoised).
-  const room = (c: ClusterEntry): number => ctx.capacityOf(c);
+  // Scaling down, a survivor can keep at most the replicas it runs (the division's ceiling below),
+  // so that is its room: counting its full capacity would stop an aggregating selection before
+  // it holds the new count and fail the incremental placement.
+  const room = (c: ClusterEntry): number =>
+    scaleDown ? Math.min(ctx.capacityOf(c), prevOf(c.name)) : ctx.capacityOf(c);
   const guaranteed = (c: ClusterEntry, role: SelectionRole): number =>
     role === 'fill' ? room(c) : role === 'seed' ? seedMin : scaleDown ? 0 : prevOf(c.name);
+  // Zero replicas, incrementally: there is no difference to place, so the placement is the
+  // surviving clusters plus the seeds a spread constraint still lacks — no fill. With replicas, a
+  // fill cluster that gets none is dropped below; at zero every selected cluster is kept (with 0),
+  // so filling would grow an unchanged placement by every candidate it does not use yet (e.g. one
+  // that only the previous placement makes a candidate: AvailableCapacity keeps a cluster without
+  // capacity data that already hosts the workload, which can turn an earlier affinity term feasible).
+  const keepZero = previous !== undefined && total === 0 && !scaleDown && survivors.length > 0;
   const sel = selectClusters({
     constraints,
     candidates: entriesOf({ length: pool.length, at: poolAt }),
@@ -98,8 +109,9 @@ export function place(
     // seeds among them and each seed keeps a replica (else the cheapest or largest cluster could
     // absorb every remaining replica and leave a spread group empty).
     forced: scaleDown ? [] : survivors.map((r) => r.entry),
-    enough:
-      strategy.aggregate === 'none'
+    enough: keepZero
+      ? { capacity: () => 0, needed: 0 }
+      : strategy.aggregate === 'none'
         ? undefined
         : { capacity: strategy.aggregate === 'price' ? guaranteed : room, needed: total },
     ...(total > 0 ? { maxSeeds: total } : {}),
