@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startApi } from '../runtime/api-process.js';
 import { kubernetesClientFactory } from '../runtime/kube-client-factory.js';
 import { createLogger } from '../runtime/logger.js';
+import { startMetricsServer } from '../runtime/metrics-server.js';
 import { keepSdksOffTheNetwork } from '../runtime/sdk-env.js';
 import { startWorker } from '../runtime/worker.js';
 import { untilStopped } from './until-stopped.js';
@@ -63,11 +64,17 @@ export function registerProcessCommands(program: Command): void {
       '30000',
     )
     .option('--stalled-interval <ms>', 'how often stalled jobs are looked for', '15000')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (default: not served)')
+    .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .action(async (o: Record<string, string>) => {
       keepSdksOffTheNetwork();
       const log = createLogger();
       const kubeconfig = o.kubeconfig ?? process.env.FEDGATE_KUBECONFIG;
+      const metricsPort = o.metricsPort === undefined ? undefined : port(o.metricsPort, 'metrics-port');
+      const metrics = new Registry();
+      collectDefaultMetrics({ register: metrics });
       const worker = await startWorker({
+        metrics,
         redisUrl: requireRedisUrl(),
         storePrefix: o.storePrefix!,
         queuePrefix: o.queuePrefix!,
@@ -83,7 +90,15 @@ export function registerProcessCommands(program: Command): void {
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),
         stalledIntervalMs: positive(o.stalledInterval!, 'stalled-interval'),
       });
-      await untilStopped(() => worker.close());
+      const server =
+        metricsPort === undefined
+          ? undefined
+          : await startMetricsServer({ registry: metrics, host: o.metricsHost!, port: metricsPort, log });
+      if (server) log.info({ url: `${server.url}/metrics` }, 'metrics served');
+      await untilStopped(async () => {
+        await server?.close();
+        await worker.close();
+      });
     });
 
   registerUpCommand(program);
@@ -93,6 +108,12 @@ function requireRedisUrl(): string {
   const url = process.env.REDIS_URL;
   if (!url) throw new Error('REDIS_URL is not set (e.g. redis://127.0.0.1:6379)');
   return url;
+}
+
+function port(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${name} must be 0-65535, got "${v}"`);
+  return n;
 }
 
 function positive(v: string, name: string): number {

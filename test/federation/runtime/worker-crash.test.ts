@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../federation/runtime/free-port.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
 import { waitFor } from '../../support/wait-for.js';
 import { exited, spawnWorker } from '../../support/worker-process.js';
@@ -59,6 +60,23 @@ describe('workers as separate processes', () => {
     // Slow clusters keep the first worker's propagation jobs in flight when it dies.
     for (const sim of cp.sims.values()) sim.faults.latencyMs(400);
     const first = spawnWorker({ ...props, extraArgs: ['--propagation-concurrency', '2'] });
+    // Apply once the worker has seen every cluster Ready: a template placed while only some are Ready
+    // stays where it was put when the others join (stability), and this test is about crashes.
+    await waitFor(
+      'every member cluster Ready',
+      async () => {
+        const res = await cp.request('GET', '/api/v1/objects/MemberCluster.v1alpha1.fedgate.dev');
+        const items = (
+          res.body as { items: { status?: { conditions?: { type: string; status: string }[] } }[] }
+        ).items;
+        return (
+          items.length === CLUSTERS.length &&
+          items.every((mc) => mc.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        );
+      },
+      60_000,
+      100,
+    );
     expect((await cp.apply([policy, ...Array.from({ length: APPS }, (_, i) => app(i))])).status).toBe(200);
     await waitFor(
       'the first worker to be mid-way',
@@ -78,7 +96,7 @@ describe('workers as separate processes', () => {
       const code = await exited(second);
       expect(code, second.output()).toBe(0);
     }
-  });
+  }, 150_000);
 
   it('give the same result with three workers as with one', async () => {
     const props = {
@@ -119,5 +137,38 @@ describe('workers as separate processes', () => {
       for (const w of workers) w.kill('SIGTERM');
       await Promise.all(workers.map(exited));
     }
-  });
+  }, 120_000);
+
+  it('serve their job metrics for Prometheus when given --metrics-port', async () => {
+    const port = await freePort();
+    const worker = spawnWorker({
+      redisUrl: cp.redis.url,
+      storePrefix: cp.workerSettings.storePrefix!,
+      queuePrefix: cp.workerSettings.queuePrefix!,
+      extraArgs: ['--metrics-port', String(port)],
+    });
+    try {
+      expect(
+        (await cp.apply([{ ...app(99), metadata: { name: 'metered', namespace: 'crash' } }])).status,
+      ).toBe(200);
+      const text = await waitFor(
+        'placement and propagation jobs counted on /metrics',
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+          const body = await res.text();
+          return /fedgate_jobs_total\{queue="placement",outcome="completed"\} [1-9]/.test(body) &&
+            /fedgate_jobs_total\{queue="propagation",outcome="completed"\} [1-9]/.test(body)
+            ? body
+            : undefined;
+        },
+        60_000,
+        200,
+      );
+      expect(text).toContain('# TYPE fedgate_job_duration_seconds histogram');
+      expect(text).toContain('process_cpu_seconds_total');
+    } finally {
+      worker.kill('SIGTERM');
+      expect(await exited(worker), worker.output()).toBe(0);
+    }
+  }, 120_000);
 });
