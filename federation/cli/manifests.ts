@@ -117,3 +117,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
 }
+
+/** `app.yaml:12 (Deployment web)`: where a document is, for messages. */
+export function describeDoc(doc: ManifestDoc): string {
+  const o = doc.object as { kind?: unknown; metadata?: { name?: unknown } } | null;
+  const what =
+    typeof o?.kind === 'string'
+      ? ` (${o.kind}${typeof o.metadata?.name === 'string' ? ` ${o.metadata.name}` : ''})`
+      : '';
+  return `${doc.source}:${doc.line}${what}`;
+}

@@ -22,6 +22,30 @@ interface FleetVerdicts {
   readonly survivors: Int32Array;
 }
 
+/**
+ * The first plugin's rejection of a cluster, or undefined when every plugin passes it. Equal
+ * (plugin, reason) pairs share one object through `interned`, so explanations group by identity.
+ */
+function firstRejection(
+  ctx: DecisionContext,
+  plugins: readonly FilterPlugin[],
+  c: ClusterEntry,
+  interned: Map<string, Rejection>,
+): Rejection | undefined {
+  for (const p of plugins) {
+    const reason = p.filter(ctx, c);
+    if (reason === undefined) continue;
+    const k = `${p.name}\u0000${reason}`;
+    let verdict = interned.get(k);
+    if (verdict === undefined) {
+      verdict = { plugin: p.name, reason };
+      interned.set(k, verdict);
+    }
+    return verdict;
+  }
+  return undefined;
+}
+
 function fleetVerdicts(ctx: DecisionContext, plugins: readonly FilterPlugin[]): FleetVerdicts {
   const key = `f:${ctx.policy.id}:${ctx.term.index}:${ctx.template.dataBearing ? 1 : 0}:${plugins.map((p) => p.name).join(',')}`;
   const memo = ctx.fleet.memo;
@@ -32,19 +56,7 @@ function fleetVerdicts(ctx: DecisionContext, plugins: readonly FilterPlugin[]): 
   const verdicts: (Rejection | undefined)[] = new Array(ctx.fleet.clusters.length);
   const survivors: number[] = [];
   for (const c of ctx.fleet.clusters) {
-    let verdict: Rejection | undefined;
-    for (const p of plugins) {
-      const reason = p.filter(ctx, c);
-      if (reason !== undefined) {
-        const k = `${p.name}\u0000${reason}`;
-        verdict = interned.get(k);
-        if (verdict === undefined) {
-          verdict = { plugin: p.name, reason };
-          interned.set(k, verdict);
-        }
-        break;
-      }
-    }
+    const verdict = firstRejection(ctx, plugins, c, interned);
     verdicts[c.index] = verdict;
     if (verdict === undefined) survivors.push(c.index);
   }
@@ -93,19 +105,7 @@ export function runFilters(ctx: DecisionContext, plugins: readonly FilterPlugin[
   const n = candidates !== undefined ? candidates.length : clusters.length;
   for (let i = 0; i < n; i++) {
     const c = clusters[candidates !== undefined ? candidates[i]! : i]!;
-    let verdict: Rejection | undefined;
-    for (const p of perDecision) {
-      const reason = p.filter(ctx, c);
-      if (reason !== undefined) {
-        const k = `${p.name}\u0000${reason}`;
-        verdict = interned.get(k);
-        if (verdict === undefined) {
-          verdict = { plugin: p.name, reason };
-          interned.set(k, verdict);
-        }
-        break;
-      }
-    }
+    const verdict = firstRejection(ctx, perDecision, c, interned);
     if (verdict === undefined) feasible.push(c);
     else rejections[c.index] = verdict;
   }

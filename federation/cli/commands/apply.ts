@@ -4,9 +4,17 @@ import { FEDGATE_GROUP } from '../../resources/resource-type.js';
 import type { ApiClient, ApplyResultItem } from '../api-client.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { kindOfManifest } from '../kinds.js';
-import { loadManifests, type ManifestDoc } from '../manifests.js';
+import { describeDoc, loadManifests, type ManifestDoc } from '../manifests.js';
 import { displayOf, waitForPlacement } from '../wait.js';
-import { addClientOptions, type ClientOptions, clientFor, err, out, parseDuration } from './common.js';
+import {
+  addClientOptions,
+  type ClientOptions,
+  clientFor,
+  collect,
+  err,
+  out,
+  parseDuration,
+} from './common.js';
 
 interface ApplyOptions extends ClientOptions {
   filename: string[];
@@ -86,7 +94,7 @@ function withNamespace(doc: ManifestDoc, namespace: string | undefined): unknown
   if (!namespaced) return doc.object;
   if (meta.namespace !== undefined && meta.namespace !== namespace) {
     throw usageError(
-      `${where(doc)}: the object's namespace "${String(meta.namespace)}" does not match --namespace ${namespace}`,
+      `${describeDoc(doc)}: the object's namespace "${String(meta.namespace)}" does not match --namespace ${namespace}`,
     );
   }
   return { ...o, metadata: { ...meta, namespace } };
@@ -99,7 +107,7 @@ function located(e: unknown, docs: readonly ManifestDoc[]): unknown {
     const m = /^\[(\d+)\]\.?(.*)$/.exec(f.path);
     const doc = m ? docs[Number(m[1])] : undefined;
     if (!m || doc === undefined) return f;
-    return { path: `${where(doc)}: ${m[2] || '.'}`, message: f.message };
+    return { path: `${describeDoc(doc)}: ${m[2] || '.'}`, message: f.message };
   });
   const docsHit = new Set(e.fields.map((f) => /^\[(\d+)\]/.exec(f.path)?.[1]).filter(Boolean)).size;
   if (docsHit === 0) return e;
@@ -108,18 +116,4 @@ function located(e: unknown, docs: readonly ManifestDoc[]): unknown {
     `nothing applied: ${e.fields.length} problem${e.fields.length === 1 ? '' : 's'} in ${docsHit} document${docsHit === 1 ? '' : 's'}`,
     fields,
   );
-}
-
-/** `app.yaml:12 (Deployment web)`: where a document is. */
-function where(doc: ManifestDoc): string {
-  const o = doc.object as { kind?: unknown; metadata?: { name?: unknown } } | null;
-  const what =
-    typeof o?.kind === 'string'
-      ? ` (${o.kind}${typeof o.metadata?.name === 'string' ? ` ${o.metadata.name}` : ''})`
-      : '';
-  return `${doc.source}:${doc.line}${what}`;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -84,3 +84,8 @@ export function out(s: string): void {
 export function err(s: string): void {
   process.stderr.write(s);
 }
+
+/** Commander option parser for a repeatable option (`-f a -f b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

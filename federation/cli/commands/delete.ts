@@ -7,6 +7,7 @@ import {
   addClientOptions,
   type ClientOptions,
   clientFor,
+  collect,
   kindAndNames,
   namespaceFor,
   out,
@@ -110,8 +111,4 @@ async function targetsOf(
   const { kind, names } = kindAndNames([kindArg, ...nameArgs]);
   if (names.length === 0) throw usageError(`give the names of the ${kind.plural} to delete`);
   return names.map((name) => ({ kind, namespace: namespaceFor(kind, opts), name }));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -2,10 +2,10 @@ import { type Command, Option } from 'commander';
 import { FedgateError, type FieldIssue } from '../../errors/fedgate-error.js';
 import type { SimulateRequest } from '../api-client.js';
 import { usageError } from '../errors.js';
-import { loadManifests, type ManifestDoc } from '../manifests.js';
+import { describeDoc, loadManifests, type ManifestDoc } from '../manifests.js';
 import { toJson, toYaml } from '../output/format.js';
 import { renderSimulation } from '../output/simulate.js';
-import { addClientOptions, type ClientOptions, clientFor, out } from './common.js';
+import { addClientOptions, type ClientOptions, clientFor, collect, out } from './common.js';
 
 interface SimulateOptions extends ClientOptions {
   filename: string[];
@@ -98,7 +98,7 @@ function located(e: unknown, docs: Record<Field, ManifestDoc[]>): unknown {
     const doc = m ? docs[m[1] as Field][Number(m[2])] : undefined;
     if (!m || doc === undefined) return f;
     hit = true;
-    return { path: `${where(doc)}: ${m[3] || '.'}`, message: f.message };
+    return { path: `${describeDoc(doc)}: ${m[3] || '.'}`, message: f.message };
   });
   if (!hit) return e;
   const n = e.fields.length;
@@ -107,18 +107,4 @@ function located(e: unknown, docs: Record<Field, ManifestDoc[]>): unknown {
     `nothing simulated: ${n} problem${n === 1 ? '' : 's'} in the input`,
     fields,
   );
-}
-
-/** `policy.yaml:12 (PlacementPolicy web)`: where a document is. */
-function where(doc: ManifestDoc): string {
-  const o = doc.object as { kind?: unknown; metadata?: { name?: unknown } } | null;
-  const what =
-    typeof o?.kind === 'string'
-      ? ` (${o.kind}${typeof o.metadata?.name === 'string' ? ` ${o.metadata.name}` : ''})`
-      : '';
-  return `${doc.source}:${doc.line}${what}`;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
