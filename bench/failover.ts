@@ -13,9 +13,6 @@
  *        --tolerations 0,10,30,60 --probe-ms 10000 --threshold 2 --pod-start-ms 2000]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -24,11 +21,11 @@ import type { BindingObject } from '../federation/reconcile/placement-reconciler
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../federation/resources/kinds.js';
 import { type ApiProcess, startApi } from '../federation/runtime/api-process.js';
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
-import { RedisProcess } from '../federation/runtime/redis-process.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_FAILOVER_SECONDS } from '../placement/index.js';
 import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
 import type { FleetMember } from './support/fleet-process.js';
+import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -56,25 +53,8 @@ const SHARD_LABEL = 'bench.fedgate.dev/shard';
 const SHARD_CLUSTERS = 3;
 const POLL_MS = 200;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-// Everything started is stopped in reverse order, once, on success, error or Ctrl-C.
-const stops: (() => Promise<unknown>)[] = [];
-let stopping: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  stopping ??= (async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => say(`cleanup: ${String(err)}`));
-  })();
-  return stopping;
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    say(`\n${sig}: stopping everything`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
 
 async function waitFor<T>(
   what: string,
@@ -395,28 +375,19 @@ function report(rounds: readonly Round[]): void {
 
 async function main(): Promise<void> {
   const log = pino({ level: process.env.FEDGATE_BENCH_LOG ?? 'silent' });
-  say(
-    `fedgate failover bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  const dir = await mkdtemp(join(tmpdir(), 'fedgate-failover-'));
-  stops.push(() => rm(dir, { recursive: true, force: true }));
-  const redis = new RedisProcess({ dataDir: dir, persist: false });
-  await redis.start();
-  stops.push(() => redis.stop());
+  const { redis } = await startBench('failover');
   const fleet = await startChildFleet({
     clusters: CFG.clusters,
     podReadyDelayMs: CFG.podStartMs,
     nodesPerCluster: 3,
     prefix: 'fo',
   });
-  stops.push(() => fleet.close());
+  onCleanUp(() => fleet.close());
   say(`✓ redis ${redis.url}, ${fleet.clusters.length} simulated clusters in a child process`);
 
   const token = randomBytes(16).toString('hex');
   const api = await startApi({ redisUrl: redis.url, token, log, metrics: new Registry() });
-  stops.push(() => api.close());
+  onCleanUp(() => api.close());
   const worker = await startWorker({
     redisUrl: redis.url,
     clientFactory: kubernetesClientFactory(),
@@ -425,7 +396,7 @@ async function main(): Promise<void> {
     probeIntervalMs: CFG.probeMs,
     failureThreshold: CFG.threshold,
   });
-  stops.push(() => worker.close());
+  onCleanUp(() => worker.close());
   const client = apiClient(api, token);
 
   await client.apply(
@@ -465,11 +436,4 @@ async function main(): Promise<void> {
   report(rounds);
 }
 
-main()
-  .then(() => cleanUp())
-  .catch(async (err: unknown) => {
-    // After Ctrl-C the fleet is going away under the benchmark: that is not a failure to report.
-    if (stopping === undefined) say(`failover bench failed: ${(err as Error).stack ?? String(err)}`);
-    await cleanUp();
-    process.exitCode = 1;
-  });
+runBench('failover', main);

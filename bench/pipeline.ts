@@ -20,9 +20,7 @@
  *        FEDGATE_BENCH_LOG=warn shows the control plane's warnings.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
@@ -34,12 +32,12 @@ import { MEMBER_CLUSTER_TYPE } from '../federation/resources/kinds.js';
 import { type ApiProcess, startApi } from '../federation/runtime/api-process.js';
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
 import { connectRedis } from '../federation/runtime/redis-connection.js';
-import { RedisProcess } from '../federation/runtime/redis-process.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_EVENT_RETENTION, ResourceStore } from '../federation/store/resource-store.js';
 import { AppliedTracker } from './support/applied-tracker.js';
 import { bullmqBaseline } from './support/bullmq-baseline.js';
 import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
+import { isStopping, onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 import {
   commandCalls,
   commandDelta,
@@ -100,42 +98,11 @@ interface MemRound {
 /** What a phase printed, gathered for the summary table. */
 const rows: [string, string, string][] = [];
 const row = (what: string, value: string, note = '') => rows.push([what, value, note]);
-const say = (line: string) => process.stderr.write(`${line}\n`);
-
-// Everything started is stopped in reverse order, once, on success, error or Ctrl-C; a step that
-// hangs (say, a worker closing while Redis is already gone) is given up after STEP_TIMEOUT_MS.
-const STEP_TIMEOUT_MS = 5_000;
-const stops: (() => Promise<unknown>)[] = [];
-let stopping: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  stopping ??= (async () => {
-    for (const stop of stops.reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          say('cleanup: a step did not finish in time; going on');
-          resolve();
-        }, STEP_TIMEOUT_MS);
-      });
-      await Promise.race([stop().catch((err: unknown) => say(`cleanup: ${String(err)}`)), timeout]);
-      clearTimeout(timer);
-    }
-  })();
-  return stopping;
-}
-// `on`, not `once`: tsx exits at once on a signal nobody listens to, and Ctrl-C may come twice.
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return;
-    say(`\n${sig}: stopping everything`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
 
 /** A bench connection whose errors (Redis stopped by Ctrl-C) are not reported as unhandled. */
 function quiet(redis: Redis): Redis {
   redis.on('error', (err: Error) => {
-    if (!stopping) say(`redis: ${err.message}`);
+    if (!isStopping()) say(`redis: ${err.message}`);
   });
   return redis;
 }
@@ -305,18 +272,9 @@ async function quiesce(worker: ControlPlaneWorker, ms = 30_000): Promise<void> {
 
 async function main(): Promise<void> {
   const log = pino({ level: process.env.FEDGATE_BENCH_LOG ?? 'silent' });
-  say(
-    `fedgate pipeline bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  const dir = await mkdtemp(join(tmpdir(), 'fedgate-bench-'));
-  stops.push(() => rm(dir, { recursive: true, force: true }));
-  const redis = new RedisProcess({ dataDir: dir, persist: false });
-  await redis.start();
-  stops.push(() => redis.stop());
+  const { redis, dir } = await startBench('pipeline');
   const admin = quiet(connectRedis(redis.url));
-  stops.push(async () => admin.disconnect());
+  onCleanUp(async () => admin.disconnect());
   say(`✓ redis-server on ${redis.url} (no persistence)`);
 
   // 1. Baseline: the same job mix as the pipeline (one placement and `targets` propagations per template).
@@ -342,11 +300,11 @@ async function main(): Promise<void> {
     guardPid: redisPid,
     guardDir: dir,
   });
-  stops.push(() => fleet.close());
+  onCleanUp(() => fleet.close());
   say(`✓ ${fleet.clusters.length} simulated clusters in child process ${fleet.pid}`);
   const token = randomBytes(16).toString('hex');
   const apiProcess = await startApi({ redisUrl: redis.url, token, log, metrics: new Registry() });
-  stops.push(() => apiProcess.close());
+  onCleanUp(() => apiProcess.close());
   const registries: Registry[] = [];
   const workers: ControlPlaneWorker[] = [];
   for (let w = 0; w < CFG.workers; w++) {
@@ -359,7 +317,7 @@ async function main(): Promise<void> {
       metrics,
       concurrency: CONCURRENCY,
     });
-    stops.push(() => worker.close());
+    onCleanUp(() => worker.close());
     workers.push(worker);
   }
   const worker = workers[0]!;
@@ -391,7 +349,7 @@ async function main(): Promise<void> {
   const trackerConn = quiet(connectRedis(redis.url));
   const subscriber = quiet(connectRedis(redis.url));
   const tracker = new AppliedTracker(new ResourceStore(trackerConn), subscriber);
-  stops.push(async () => {
+  onCleanUp(async () => {
     await tracker.close();
     trackerConn.disconnect();
     subscriber.disconnect();
@@ -631,10 +589,4 @@ function printTable(head: readonly string[], body: readonly (readonly string[])[
   for (const r of body) process.stdout.write(`${line(r)}\n`);
 }
 
-main()
-  .then(() => cleanUp())
-  .catch(async (err: unknown) => {
-    say(`bench failed: ${(err as Error).stack ?? String(err)}`);
-    await cleanUp();
-    process.exitCode = 1;
-  });
+runBench('pipeline', main);
