@@ -12,7 +12,7 @@ import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import { validateObject } from '../resources/validate.js';
 import { type ApiProcess, startApi } from './api-process.js';
-import { freePort } from './free-port.js';
+import { freePort, portIsFree } from './free-port.js';
 import { kubernetesClientFactory } from './kube-client-factory.js';
 import { type LocalFleet, startLocalFleet } from './local-fleet.js';
 import { redactedUrl } from './redis-connection.js';
@@ -216,11 +216,5 @@ async function refuseIfRunning(pidFile: string): Promise<void> {
 async function savedPort(stateDir: string): Promise<number> {
   const saved = Number((await readFile(join(stateDir, 'redis.port'), 'utf8').catch(() => '')).trim());
   if (!saved) return freePort();
-  const { createServer } = await import('node:net');
-  const free = await new Promise<boolean>((r) => {
-    const s = createServer();
-    s.once('error', () => r(false));
-    s.listen(saved, '127.0.0.1', () => s.close(() => r(true)));
-  });
-  return free ? saved : freePort();
+  return (await portIsFree(saved)) ? saved : freePort();
 }
