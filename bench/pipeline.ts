@@ -3,7 +3,11 @@
  * simulated fleet that runs in a child process, against raw BullMQ measured in the same run on
  * the same private redis-server:
  *   1. baseline: BullMQ with a no-op processor and fedgate's queue settings (jobs/s), the same job
- *      mix as the pipeline (one placement and `targets` propagations per template);
+ *      mix as the pipeline (one placement and `targets` propagations per template), median of 5;
+ *      then two floors, the same mix where each propagation job does only its server-side apply
+ *      through the Kubernetes adapter: against a simulated fleet like the pipeline's (what any
+ *      implementation of one-job-per-binding×cluster can reach on this machine), and against nginx
+ *      answering at once (what the client side alone allows, with member clusters costing nothing);
  *   2. throughput: N Deployment templates applied in batches, each Duplicated to `targets` clusters;
  *      templates applied everywhere per second, fedgate queue jobs/s and its ratio to the baseline,
  *      CPU per template and per job (less sensitive to a loaded machine than the rates);
@@ -20,7 +24,9 @@
  *        FEDGATE_BENCH_LOG=warn shows the control plane's warnings.
  */
 import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
@@ -28,16 +34,20 @@ import pino from 'pino';
 import { type Counter, Registry } from 'prom-client';
 import { QUEUE_NAMES } from '../federation/queue/queues.js';
 import type { MemberClusterObject } from '../federation/reconcile/cluster-snapshot.js';
+import { FIELD_MANAGER } from '../federation/reconcile/ownership.js';
 import { MEMBER_CLUSTER_TYPE } from '../federation/resources/kinds.js';
 import { type ApiProcess, startApi } from '../federation/runtime/api-process.js';
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
 import { connectRedis } from '../federation/runtime/redis-connection.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_EVENT_RETENTION, ResourceStore } from '../federation/store/resource-store.js';
+import { KubernetesClient } from '../providers/kubernetes/kubernetes-client.js';
 import { AppliedTracker } from './support/applied-tracker.js';
-import { bullmqBaseline } from './support/bullmq-baseline.js';
+import { type BaselineResult, bullmqBaseline } from './support/bullmq-baseline.js';
 import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
 import { isStopping, onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
+import { NGINX, startNginxEcho } from './support/nginx-echo.js';
+import { processCpuSeconds } from './support/process-cpu.js';
 import {
   commandCalls,
   commandDelta,
@@ -80,6 +90,8 @@ const NAMESPACE = 'bench';
 const STORE_PREFIX = '{fg}';
 const QUEUE_PREFIX = '{fgq}';
 const WAIT_MS = 120_000;
+/** Drains of the no-op baseline; the median counts. */
+const BASELINE_RUNS = 5;
 /** How many change events the store's stream keeps (ResourceStoreProps.eventRetention default). */
 const EVENT_RETENTION = DEFAULT_EVENT_RETENTION;
 
@@ -182,6 +194,13 @@ async function jobTotals(registries: readonly Registry[]): Promise<Record<string
 const pipelineJobs = (t: Record<string, number>) =>
   (t['placement.completed'] ?? 0) + (t['propagation.completed'] ?? 0);
 
+/** CPU milliseconds per unit between two readings of processCpuSeconds (undefined without /proc). */
+function cpuMsPer(before: number | undefined, after: number | undefined, units: number): number | undefined {
+  return before === undefined || after === undefined ? undefined : ((after - before) * 1000) / units;
+}
+
+const fmtMs = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${ms.toFixed(2)} ms`);
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -196,6 +215,76 @@ async function waitFor<T>(what: string, ms: number, fn: () => Promise<T | false>
     if (v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(everyMs);
+  }
+}
+
+/**
+ * The floor under any implementation of the pipeline: raw BullMQ running the same job mix (one
+ * placement and `targets` propagations per template), where a placement job does nothing and a
+ * propagation job does only its server-side apply of the template's Deployment to one cluster of
+ * the template's shard, through the Kubernetes adapter (`clients[i]` is cluster i).
+ */
+function applyFloor(redisUrl: string, clients: readonly KubernetesClient[]): Promise<BaselineResult> {
+  const shards = Math.max(1, Math.floor(CFG.clusters / CFG.targets));
+  return bullmqBaseline(
+    redisUrl,
+    [
+      { name: QUEUE_NAMES.placement, jobs: CFG.templates, concurrency: CONCURRENCY.placement },
+      {
+        name: QUEUE_NAMES.propagation,
+        jobs: CFG.templates * CFG.targets,
+        concurrency: CONCURRENCY.propagation,
+        process: (j) => {
+          const t = Math.floor(j / CFG.targets);
+          const cluster = clients[(t % shards) + (j % CFG.targets) * shards]!;
+          return cluster.apply([deployment(t, 'f', shards, 'nginx:1.0')], { fieldManager: FIELD_MANAGER });
+        },
+      },
+    ],
+    CFG.workers,
+  );
+}
+
+const clientFor = (name: string, url: string) =>
+  KubernetesClient.connect({ name, server: url, insecureSkipTLSVerify: true });
+
+/** The floor against a fresh simulated fleet (closed after), with the fleet's CPU per apply. */
+async function simulatedFloor(redisUrl: string, dir: string) {
+  const fleet = await startChildFleet({ clusters: CFG.clusters, guardDir: dir, prefix: 'floor' });
+  try {
+    const before = await processCpuSeconds(fleet.pid);
+    const result = await applyFloor(
+      redisUrl,
+      fleet.clusters.map((c) => clientFor(c.name, c.url)),
+    );
+    const after = await processCpuSeconds(fleet.pid);
+    return { ...result, fleetCpuMsPerApply: cpuMsPer(before, after, CFG.templates * CFG.targets) };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/**
+ * The floor against nginx answering every apply with a fixed object: member clusters that cost
+ * next to nothing, so the rate is what the client side (BullMQ, client-node, HTTP) allows. Undefined
+ * without nginx.
+ */
+async function clientOnlyFloor(redisUrl: string, dir: string): Promise<BaselineResult | undefined> {
+  if (
+    !(await access(NGINX).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
+  const nginx = await startNginxEcho(join(dir, 'nginx'), deployment(0, 'f', 1, 'nginx:1.0'));
+  try {
+    return await applyFloor(
+      redisUrl,
+      Array.from({ length: CFG.clusters }, (_, i) => clientFor(`echo${i}`, nginx.url)),
+    );
+  } finally {
+    await nginx.close();
   }
 }
 
@@ -277,20 +366,40 @@ async function main(): Promise<void> {
   onCleanUp(async () => admin.disconnect());
   say(`✓ redis-server on ${redis.url} (no persistence)`);
 
-  // 1. Baseline: the same job mix as the pipeline (one placement and `targets` propagations per template).
-  const baseline = await bullmqBaseline(
-    redis.url,
-    [
-      { name: QUEUE_NAMES.placement, jobs: CFG.templates, concurrency: CONCURRENCY.placement },
-      {
-        name: QUEUE_NAMES.propagation,
-        jobs: CFG.templates * CFG.targets,
-        concurrency: CONCURRENCY.propagation,
-      },
-    ],
-    CFG.workers,
+  // 1. Baseline: the same job mix as the pipeline (one placement and `targets` propagations per
+  // template), drained once to warm up and then BASELINE_RUNS times; the median run counts (one
+  // run is well under a second).
+  const mix = [
+    { name: QUEUE_NAMES.placement, jobs: CFG.templates, concurrency: CONCURRENCY.placement },
+    {
+      name: QUEUE_NAMES.propagation,
+      jobs: CFG.templates * CFG.targets,
+      concurrency: CONCURRENCY.propagation,
+    },
+  ];
+  await bullmqBaseline(redis.url, mix, CFG.workers); // warm-up (JIT), not counted
+  const runs: BaselineResult[] = [];
+  for (let r = 0; r < BASELINE_RUNS; r++) runs.push(await bullmqBaseline(redis.url, mix, CFG.workers));
+  runs.sort((a, b) => a.jobsPerSecond - b.jobsPerSecond);
+  const baseline = runs[Math.floor(runs.length / 2)]!;
+  say(
+    `✓ baseline: ${baseline.jobs} no-op jobs, ${runs.length} runs: ${runs.map((b) => b.jobsPerSecond.toFixed(0)).join(', ')} jobs/s`,
   );
-  say(`✓ baseline: ${baseline.jobs} no-op jobs in ${baseline.seconds.toFixed(2)} s`);
+  await admin.flushall();
+
+  // 1b. The floor: the same job mix on raw BullMQ, each propagation job doing nothing but the
+  // server-side apply it exists for (the Kubernetes adapter alone, no store), against a fleet of its own.
+  const floor = await simulatedFloor(redis.url, dir);
+  say(
+    `✓ floor: ${floor.jobs} jobs, ${CFG.templates * CFG.targets} of them applies, in ${floor.seconds.toFixed(2)} s`,
+  );
+  await admin.flushall();
+  const clientFloor = await clientOnlyFloor(redis.url, dir);
+  say(
+    clientFloor
+      ? `✓ client-side floor (nginx answering): ${clientFloor.jobs} jobs in ${clientFloor.seconds.toFixed(2)} s`
+      : `! ${NGINX} not found (Debian package nginx-light): client-side floor left out`,
+  );
   await admin.flushall();
 
   // 2. The control plane and the fleet.
@@ -364,8 +473,14 @@ async function main(): Promise<void> {
   const redisCpuBefore = await redisCpuSeconds(admin);
   const cpuBefore = process.cpuUsage();
   const readsBefore = tracker.reads;
+  const fleetCpuBefore = await processCpuSeconds(fleet.pid);
   const tp = await applyAll(api, tracker, CFG.templates, 't', shards, 'nginx:1.0');
   const cpu = process.cpuUsage(cpuBefore);
+  const fleetCpuMsPerApply = cpuMsPer(
+    fleetCpuBefore,
+    await processCpuSeconds(fleet.pid),
+    CFG.templates * CFG.targets,
+  );
   const trackerReads = tracker.reads - readsBefore;
   const redisCpu = (await redisCpuSeconds(admin)) - redisCpuBefore;
   const jobsAfter = await jobTotals(registries);
@@ -423,7 +538,7 @@ async function main(): Promise<void> {
   row(
     'raw BullMQ no-op (jobs/s)',
     baseline.jobsPerSecond.toFixed(0),
-    `${baseline.jobs} jobs drained; ${baseline.cpuMsPerJob.toFixed(2)} ms CPU per job`,
+    `median of ${runs.length} runs of ${baseline.jobs} jobs (${runs[0]!.jobsPerSecond.toFixed(0)}–${runs[runs.length - 1]!.jobsPerSecond.toFixed(0)}); ${baseline.cpuMsPerJob.toFixed(2)} ms CPU per job`,
   );
   row(
     'templates applied everywhere (/s)',
@@ -436,6 +551,28 @@ async function main(): Promise<void> {
     `${jobs} placement+propagation jobs (${(jobs / CFG.templates).toFixed(2)} per template); ${((cpu.user + cpu.system) / 1000 / jobs).toFixed(2)} ms CPU per job`,
   );
   row('fedgate ÷ raw BullMQ', `${(ratio * 100).toFixed(1)} %`, `target ≥ 50 % ${ratio >= 0.5 ? '✓' : '✗'}`);
+  row(
+    'floor: raw BullMQ + one apply per propagation job (/s)',
+    floor.jobsPerSecond.toFixed(0),
+    `${floor.jobs} jobs, the same mix; ${floor.cpuMsPerJob.toFixed(2)} ms CPU per job; ${((100 * floor.jobsPerSecond) / baseline.jobsPerSecond).toFixed(1)} % of no-op`,
+  );
+  row(
+    'client-side floor: the same against nginx (/s)',
+    clientFloor ? clientFloor.jobsPerSecond.toFixed(0) : 'n/a',
+    clientFloor
+      ? `nginx answers every apply at once: ${clientFloor.cpuMsPerJob.toFixed(2)} ms CPU per job; ${((100 * clientFloor.jobsPerSecond) / baseline.jobsPerSecond).toFixed(1)} % of no-op`
+      : 'needs nginx (Debian package nginx-light)',
+  );
+  row(
+    'simulated fleet CPU per apply: floor / fedgate',
+    `${fmtMs(floor.fleetCpuMsPerApply)} / ${fmtMs(fleetCpuMsPerApply)}`,
+    "the member clusters' API servers, which share this machine's cores here",
+  );
+  row(
+    'fedgate ÷ floor',
+    `${((100 * jobsPerSecond) / floor.jobsPerSecond).toFixed(1)} %`,
+    'what fedgate keeps of the rate that the applies alone allow',
+  );
   row(
     `latency at ${CFG.rate}/s, p50`,
     `${lat.p50.toFixed(0)} ms`,

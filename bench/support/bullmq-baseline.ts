@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from '../../federation/queue/queues.js';
 import { connectRedis, redisOptions } from '../../federation/runtime/redis-connection.js';
 
@@ -8,6 +8,8 @@ export interface BaselineQueue {
   readonly name: string;
   readonly jobs: number;
   readonly concurrency: number;
+  /** What each job does (default nothing); job `i` of the queue gets data `{ index: i }`. */
+  readonly process?: (index: number) => Promise<unknown>;
 }
 
 /** What the baseline measured. */
@@ -44,7 +46,7 @@ export async function bullmqBaseline(
         await opened[i]!.addBulk(
           Array.from({ length: count }, (_, j) => ({
             name: 'noop',
-            data: { namespace: 'bench', binding: `t${n + j}-deployment`, cluster: 'c' },
+            data: { namespace: 'bench', binding: `t${n + j}-deployment`, cluster: 'c', index: n + j },
             opts: { jobId: `bench/t${n + j}@c1g1` },
           })),
         );
@@ -60,7 +62,11 @@ export async function bullmqBaseline(
     });
     for (let w = 0; w < workers; w++) {
       for (const q of queues) {
-        const worker = new Worker(q.name, async () => undefined, {
+        const work = q.process;
+        const processor = work
+          ? async (job: Job<{ index: number }>) => work(job.data.index)
+          : async () => undefined;
+        const worker = new Worker(q.name, processor, {
           connection: redisOptions(redisUrl, true) as ConnectionOptions,
           prefix,
           concurrency: q.concurrency,
