@@ -84,6 +84,7 @@ export {
   type WhatIfTotals,
 } from './simulate/what-if.js';
 export {
+  DEPENDENCY_KINDS,
   type DependencyPlacement,
   type PlacedWorkload,
   placeDependencies,

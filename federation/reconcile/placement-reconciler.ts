@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  DEPENDENCY_KINDS,
   referencedDependencies,
   type ScheduleResult,
   schedule,
@@ -18,19 +19,12 @@ import {
 import { BINDING_TYPE, FEDGATE_API_VERSION } from '../resources/kinds.js';
 import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { Condition } from '../resources/member-cluster.js';
+import { dependencyReference } from '../store/references.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { FleetView } from './fleet-view.js';
 
 /** A Binding as stored. */
 export type BindingObject = KubeObject & { spec: BindingSpec; status?: BindingStatus };
-
-/** Kinds that follow the workloads referencing them (core/v1). */
-const DEPENDENCY_KINDS: ReadonlySet<string> = new Set([
-  'ConfigMap',
-  'Secret',
-  'ServiceAccount',
-  'PersistentVolumeClaim',
-]);
 
 /**
  * Adds what dependency-following contributes to a binding spec: a dependency also goes wherever
@@ -326,12 +320,12 @@ export class PlacementReconciler {
 
   /** The bindings of workloads in the template's namespace that reference it as a dependency. */
   private async workloadsRequiring(job: PlacementJob, kind: string): Promise<BindingObject[]> {
-    const { items } = await this.store.list(BINDING_TYPE, { namespace: job.namespace });
-    return (items as BindingObject[]).filter(
-      (b) =>
-        b.spec.clusters.length > 0 &&
-        b.spec.dependencies?.some((d) => d.kind === kind && d.name === job.name),
+    const referrers = await this.store.referrers(
+      BINDING_TYPE,
+      job.namespace,
+      dependencyReference(kind, job.name),
     );
+    return (referrers as BindingObject[]).filter((b) => b.spec.clusters.length > 0);
   }
 
   /** Re-places the dependencies a workload references (or referenced), so they follow its clusters. */

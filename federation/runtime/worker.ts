@@ -21,7 +21,7 @@ import { HealthReconciler } from '../reconcile/health-reconciler.js';
 import { PlacementReconciler } from '../reconcile/placement-reconciler.js';
 import { PropagationReconciler } from '../reconcile/propagation-reconciler.js';
 import { enqueueAllTemplates } from '../reconcile/template-jobs.js';
-import { MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
+import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import { ResourceStore } from '../store/resource-store.js';
 import { connectRedis, redisOptions } from './redis-connection.js';
 
@@ -156,6 +156,9 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // A store written by an earlier fedgate has Bindings without their dependency index yet.
+  const reindexed = await store.indexReferences([BINDING_TYPE]);
+  if (reindexed > 0) log.info({ bindings: reindexed }, 'indexed the dependencies of existing bindings');
 
   await queues.maintenance.upsertJobScheduler(
     'probe-all',

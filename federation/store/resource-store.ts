@@ -6,7 +6,8 @@ import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import { formatKey } from '../resources/kube-object.js';
 import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
 import { type LabelRequirement, matchesLabels, parseLabelSelector } from './label-selector.js';
-import { CLUSTER_STATUS_SCRIPT, READ_SCRIPT, WRITE_SCRIPT } from './scripts.js';
+import { keepsReferences, referencesOf } from './references.js';
+import { CLUSTER_STATUS_SCRIPT, INDEX_REFERENCES_SCRIPT, READ_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
 /** Options of the store. */
 export interface ResourceStoreProps {
@@ -71,6 +72,7 @@ export class ResourceStore {
     redis.defineCommand('fgWrite', { numberOfKeys: 6, lua: WRITE_SCRIPT });
     redis.defineCommand('fgClusterStatus', { numberOfKeys: 2, lua: CLUSTER_STATUS_SCRIPT });
     redis.defineCommand('fgRead', { lua: READ_SCRIPT });
+    redis.defineCommand('fgIndexReferences', { numberOfKeys: 1, lua: INDEX_REFERENCES_SCRIPT });
   }
 
   /** The Redis key of the change stream. */
@@ -120,6 +122,84 @@ export class ResourceStore {
       }
     }
     return { items, resourceVersion: rv };
+  }
+
+  /**
+   * The objects of `type` in `namespace` that hold `reference` (see references.ts): Bindings whose
+   * workload depends on a ConfigMap, say. One set read once the index is complete (every writer
+   * keeps it; `indexReferences` completes it for objects written before); a scan of the namespace
+   * until then.
+   */
+  async referrers(type: string, namespace: string, reference: string): Promise<KubeObject[]> {
+    if (!(await this.referencesIndexed())) {
+      const { items } = await this.list(type, { namespace });
+      return items.filter((o) => referencesOf(type, o).includes(reference));
+    }
+    const names = (await this.redis.smembers(this.referencePrefix(type, namespace) + reference)).sort();
+    if (names.length === 0) return [];
+    const bodies = await this.redis
+      .pipeline(names.map((name) => ['hget', this.objectKey({ type, namespace, name }), 'obj']))
+      .exec();
+    const out: KubeObject[] = [];
+    for (const [err, body] of bodies ?? []) {
+      if (err) throw err;
+      if (typeof body === 'string') out.push(JSON.parse(body) as KubeObject);
+    }
+    return out;
+  }
+
+  /**
+   * Completes the reference index for objects written before the store kept one (a store from an
+   * earlier fedgate), then marks it complete; idempotent and safe beside other writers. Returns
+   * how many objects it indexed.
+   */
+  async indexReferences(types: readonly string[]): Promise<number> {
+    if (await this.referencesIndexed()) return 0;
+    let indexed = 0;
+    for (const type of types.filter(keepsReferences)) {
+      const members = await this.redis.smembers(this.indexKey(type));
+      for (let i = 0; i < members.length; i += 500) {
+        const batch = members.slice(i, i + 500).map((m) => memberKey(type, m));
+        const pipe = this.redis.pipeline();
+        for (const k of batch) pipe.hmget(this.objectKey(k), 'obj', 'rv');
+        const read = (await pipe.exec()) ?? [];
+        const writes = this.redis.pipeline() as unknown as ReturnType<Redis['pipeline']> & {
+          fgIndexReferences(...args: string[]): unknown;
+        };
+        let n = 0;
+        for (const [j, [err, reply]] of read.entries()) {
+          if (err) throw err;
+          const [body, rv] = reply as [string | null, string | null];
+          const k = batch[j]!;
+          if (!body || !rv) continue;
+          const refs = referencesOf(type, JSON.parse(body) as KubeObject);
+          if (refs.length === 0) continue;
+          writes.fgIndexReferences(
+            this.objectKey(k),
+            rv,
+            this.referencePrefix(type, k.namespace),
+            k.name,
+            ...refs,
+          );
+          n++;
+        }
+        if (n === 0) continue;
+        for (const [err, changed] of (await writes.exec()) ?? []) {
+          if (err) throw err;
+          indexed += Number(changed);
+        }
+      }
+    }
+    await this.redis.set(this.referencesIndexedKey, '1');
+    this.indexed = true;
+    return indexed;
+  }
+
+  private indexed = false;
+
+  private async referencesIndexed(): Promise<boolean> {
+    this.indexed ||= (await this.redis.exists(this.referencesIndexedKey)) === 1;
+    return this.indexed;
   }
 
   /** Creates an object; `AlreadyExists` when one is stored under its key. */
@@ -449,6 +529,8 @@ export class ResourceStore {
         String(this.retention),
         subresource,
         key.type,
+        keepsReferences(key.type) ? this.referencePrefix(key.type, key.namespace) : '',
+        ...referencesOf(key.type, object),
       ]);
       return JSON.parse(stored) as KubeObject;
     } catch (err) {
@@ -495,6 +577,14 @@ export class ResourceStore {
 
   private indexKey(type: string): string {
     return `${this.prefix}:i:${type}`;
+  }
+
+  private referencePrefix(type: string, namespace: string): string {
+    return `${this.prefix}:ref:${type}:${namespace}:`;
+  }
+
+  private get referencesIndexedKey(): string {
+    return `${this.prefix}:ref-indexed`;
   }
 
   private clusterStatusKey(k: ObjectKey): string {

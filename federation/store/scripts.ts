@@ -9,7 +9,12 @@
  * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 per-cluster status hash,
  *       6 hash of type key -> resourceVersion of the type's latest write
  * ARGV: 1 mode (create|update|delete), 2 expected rv ('' = any), 3 body with token, 4 token,
- *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key
+ *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key,
+ *       10 key prefix of the type's reference sets ('' when the type keeps none), 11.. the references the
+ *       new object holds (see references.ts)
+ * The references an object holds are kept in its hash (field `refs`, one per line), and the object's
+ * name is a member of the set `prefix .. reference` for each: the write moves it between sets.
+ * Those set keys are computed here, not declared: they share the store's hash tag, so its slot.
  * Returns {rv, body} or an error reply 'NotFound' / 'AlreadyExists' / 'Conflict <current rv>'.
  */
 export const WRITE_SCRIPT = `
@@ -22,6 +27,31 @@ else
   if ARGV[2] ~= '' and ARGV[2] ~= current then return redis.error_reply('Conflict ' .. current) end
 end
 local rv = redis.call('INCR', KEYS[3])
+if ARGV[10] ~= '' then
+  local member = string.match(ARGV[5], '|(.*)$')
+  local old = {}
+  local stored = redis.call('HGET', KEYS[1], 'refs')
+  if stored then
+    for ref in string.gmatch(stored, '[^\\n]+') do old[ref] = true end
+  end
+  local new = {}
+  if mode ~= 'delete' then
+    for i = 11, #ARGV do new[ARGV[i]] = true end
+  end
+  for ref in pairs(old) do
+    if not new[ref] then redis.call('SREM', ARGV[10] .. ref, member) end
+  end
+  for ref in pairs(new) do
+    if not old[ref] then redis.call('SADD', ARGV[10] .. ref, member) end
+  end
+  if mode ~= 'delete' then
+    if #ARGV >= 11 then
+      redis.call('HSET', KEYS[1], 'refs', table.concat(ARGV, '\\n', 11, #ARGV))
+    else
+      redis.call('HDEL', KEYS[1], 'refs')
+    end
+  end
+end
 local body
 if mode == 'delete' then
   body = redis.call('HGET', KEYS[1], 'obj')
@@ -75,4 +105,18 @@ if #ARGV > 3 then
   out[#out + 1] = redis.call('HMGET', KEYS[k], unpack(ARGV, 4))
 end
 return out
+`;
+
+/**
+ * Indexes the references of an object written before the store kept them (see WRITE_SCRIPT), unless
+ * it changed since it was read (a newer write indexed it itself) or is indexed already.
+ * KEYS: 1 object hash. ARGV: 1 the resourceVersion read, 2 reference set key prefix, 3 member, 4.. references.
+ * Returns 1 when it indexed the object.
+ */
+export const INDEX_REFERENCES_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'rv') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'refs') == 1 or #ARGV < 4 then return 0 end
+for i = 4, #ARGV do redis.call('SADD', ARGV[2] .. ARGV[i], ARGV[3]) end
+redis.call('HSET', KEYS[1], 'refs', table.concat(ARGV, '\\n', 4, #ARGV))
+return 1
 `;

@@ -6,17 +6,10 @@
 import type { FleetSnapshot } from '../fleet/snapshot.js';
 import type { Registry } from '../framework/registry.js';
 import { schedule } from '../schedule/schedule.js';
-import { placeDependencies } from '../template/dependencies.js';
+import { DEPENDENCY_KINDS, placeDependencies } from '../template/dependencies.js';
 import { templateInfoFromManifest } from '../template/info.js';
 import type { KubeObject, PolicyInfo, ScheduleResult, TemplateInfo } from '../types.js';
 import type { CurrentPlacement, SideOutcome, WhatIfProposal } from './types.js';
-
-const DEPENDENCY_KINDS: ReadonlySet<string> = new Set([
-  'ConfigMap',
-  'Secret',
-  'ServiceAccount',
-  'PersistentVolumeClaim',
-]);
 
 function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');

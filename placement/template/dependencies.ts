@@ -9,6 +9,14 @@ import { allContainers, asObject, asObjects, asString, type JsonObject, podSpecO
 
 type DependencyKind = 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'PersistentVolumeClaim';
 
+/** Kinds that follow the workloads referencing them (core/v1). */
+export const DEPENDENCY_KINDS: ReadonlySet<string> = new Set<DependencyKind>([
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'PersistentVolumeClaim',
+]);
+
 function collectFromVolumes(pod: JsonObject, add: (kind: DependencyKind, name: unknown) => void): void {
   for (const v of asObjects(pod.volumes)) {
     add('ConfigMap', asObject(v.configMap)?.name);

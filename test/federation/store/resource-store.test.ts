@@ -167,3 +167,66 @@ describe('ResourceStore type versions', () => {
     await r.close();
   });
 });
+
+describe('ResourceStore dependency index', () => {
+  const BINDING = 'Binding.v1alpha1.fedgate.dev';
+  const bkey = (name: string, namespace = 'shop'): ObjectKey => ({ type: BINDING, namespace, name });
+  const binding = (name: string, deps: string[], namespace = 'shop'): KubeObject => ({
+    apiVersion: 'fedgate.dev/v1alpha1',
+    kind: 'Binding',
+    metadata: { name, namespace },
+    spec: {
+      clusters: [{ name: 'c1' }],
+      dependencies: deps.map((d) => ({ kind: d.split('/')[0]!, name: d.split('/')[1]! })),
+    },
+  });
+  const names = (objs: KubeObject[]) => objs.map((o) => o.metadata.name);
+
+  let r: TestRedis;
+  let store: ResourceStore;
+  beforeEach(async () => {
+    r = testRedis();
+    store = new ResourceStore(r.connect(), { prefix: r.prefix });
+    expect(await store.indexReferences([BINDING])).toBe(0); // a new store: nothing to complete
+  });
+  afterEach(() => r.close());
+
+  it('answers which bindings reference a dependency, following updates and deletes', async () => {
+    const web = await store.save(bkey('web'), binding('web', ['ConfigMap/cfg', 'Secret/tls']));
+    await store.save(bkey('api'), binding('api', ['ConfigMap/cfg']));
+    await store.save(bkey('other', 'finance'), binding('other', ['ConfigMap/cfg'], 'finance'));
+    expect(names(await store.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api', 'web']);
+    expect(names(await store.referrers(BINDING, 'shop', 'Secret/tls'))).toEqual(['web']);
+    expect(names(await store.referrers(BINDING, 'finance', 'ConfigMap/cfg'))).toEqual(['other']);
+
+    // web stops using the ConfigMap and starts using another Secret.
+    await store.save(bkey('web'), binding('web', ['Secret/tls', 'Secret/db']), web);
+    expect(names(await store.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api']);
+    expect(names(await store.referrers(BINDING, 'shop', 'Secret/db'))).toEqual(['web']);
+
+    await store.delete(bkey('api'));
+    expect(await store.referrers(BINDING, 'shop', 'ConfigMap/cfg')).toEqual([]);
+    // A status-only write keeps the references.
+    await store.updateStatus(bkey('web'), { conditions: [] });
+    expect(names(await store.referrers(BINDING, 'shop', 'Secret/tls'))).toEqual(['web']);
+  });
+
+  it('completes the index for bindings written before it existed, and scans until then', async () => {
+    const redis = r.connect();
+    await store.save(bkey('web'), binding('web', ['ConfigMap/cfg']));
+    await store.save(bkey('api'), binding('api', ['ConfigMap/cfg']));
+    // As an earlier fedgate left them: no index entries, no `refs` field, no marker.
+    const keys = await redis.keys(`*${r.prefix}*`);
+    for (const k of keys.filter((k) => k.includes(':ref'))) await redis.del(k);
+    for (const k of keys.filter((k) => k.includes(`:o:${BINDING}:`))) await redis.hdel(k, 'refs');
+    const fresh = new ResourceStore(r.connect(), { prefix: r.prefix });
+    expect(names(await fresh.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api', 'web']);
+
+    expect(await fresh.indexReferences([BINDING])).toBe(2);
+    expect(await fresh.indexReferences([BINDING])).toBe(0);
+    expect(names(await fresh.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api', 'web']);
+    // A write after the completion moves the binding out of the set the completion filled.
+    await fresh.save(bkey('web'), binding('web', []), await fresh.mustGet(bkey('web')));
+    expect(names(await fresh.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api']);
+  });
+});
