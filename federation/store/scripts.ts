@@ -47,7 +47,7 @@ if ARGV[10] ~= '' then
   if mode ~= 'delete' then
     if #ARGV >= 11 then
       redis.call('HSET', KEYS[1], 'refs', table.concat(ARGV, '\\n', 11, #ARGV))
-    else
+    elseif stored then
       redis.call('HDEL', KEYS[1], 'refs')
     end
   end
