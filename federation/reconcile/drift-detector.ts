@@ -13,6 +13,7 @@ import type { ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
+import { updateClusterStatus } from './cluster-status-update.js';
 import type { FleetState, FleetView } from './fleet-view.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
@@ -260,15 +261,14 @@ export class DriftDetector {
     c: DriftCheck,
     prev: BindingClusterStatus,
     drift: ClusterDrift | undefined,
-  ): Promise<BindingClusterStatus> {
-    const { drift: _old, ...rest } = prev;
-    const next: BindingClusterStatus = {
-      ...rest,
-      ...(drift ? { drift } : {}),
-      lastUpdateTime: new Date(this.now()).toISOString(),
-    };
-    await this.store.setClusterStatus(c.bindingKey, c.cluster, next);
-    return next;
+  ): Promise<BindingClusterStatus | undefined> {
+    const lastUpdateTime = new Date(this.now()).toISOString();
+    return updateClusterStatus(this.store, c.bindingKey, c.cluster, prev, (current) => {
+      // A new manifest was applied since `prev` was read: what was found is about the old one.
+      if (!current || current.appliedHash !== prev.appliedHash) return undefined;
+      const { drift: _old, ...rest } = current;
+      return { ...rest, ...(drift ? { drift } : {}), lastUpdateTime };
+    });
   }
 }
 

@@ -14,6 +14,7 @@ import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
+import { updateClusterStatus } from './cluster-status-update.js';
 import { type DriftDetector, manifestHash } from './drift-detector.js';
 import { FleetView } from './fleet-view.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
@@ -251,7 +252,8 @@ export class PropagationReconciler {
 
   /**
    * Records a cluster's status (`prev`: as this pass read it). The hash of the manifest in place
-   * and its drift carry over from the previous status unless `applied` says a new manifest replaced them.
+   * and its drift carry over from the status as stored (a drift scan may have written it since
+   * `prev` was read) unless `applied` says a new manifest replaced them.
    */
   private async record(
     key: ObjectKey,
@@ -260,22 +262,19 @@ export class PropagationReconciler {
     s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>,
     applied = false,
   ): Promise<void> {
-    const kept =
-      applied || !prev
-        ? {}
-        : {
-            ...(prev.appliedHash ? { appliedHash: prev.appliedHash } : {}),
-            ...(prev.drift ? { drift: prev.drift } : {}),
-          };
-    const status: BindingClusterStatus = {
-      cluster,
-      ...s,
-      ...kept,
-      lastUpdateTime: new Date(this.now()).toISOString(),
-    };
-    // lastUpdateTime would make every write a change; compare without it by keeping the old one when equal.
-    if (prev && sameStatus(prev, status)) return;
-    await this.store.setClusterStatus(key, cluster, status);
+    const lastUpdateTime = new Date(this.now()).toISOString();
+    await updateClusterStatus(this.store, key, cluster, prev, (current) => {
+      const kept =
+        applied || !current
+          ? {}
+          : {
+              ...(current.appliedHash ? { appliedHash: current.appliedHash } : {}),
+              ...(current.drift ? { drift: current.drift } : {}),
+            };
+      const status: BindingClusterStatus = { cluster, ...s, ...kept, lastUpdateTime };
+      // lastUpdateTime alone would make every write a change.
+      return current && sameStatus(current, status) ? undefined : status;
+    });
   }
 
   private async scheduleStatusCheck(

@@ -339,8 +339,30 @@ export class ResourceStore {
       this.clusterStatusKey(bindingKey),
       cluster,
       status === undefined ? '' : JSON.stringify(status),
+      '',
     ]);
     return r === 1;
+  }
+
+  /**
+   * Records a cluster's status of a binding only if the stored one is still `expected` (the value
+   * this caller read, undefined for none): 'conflict' when another writer changed it since (read
+   * it again and recompute), 'gone' without the binding.
+   */
+  async replaceClusterStatus(
+    bindingKey: ObjectKey,
+    cluster: string,
+    expected: object | undefined,
+    status: object | undefined,
+  ): Promise<'changed' | 'unchanged' | 'conflict' | 'gone'> {
+    const r = await this.call<number>('fgClusterStatus', [
+      this.objectKey(bindingKey),
+      this.clusterStatusKey(bindingKey),
+      cluster,
+      status === undefined ? '' : JSON.stringify(status),
+      ...(expected === undefined ? ['absent'] : ['is', JSON.stringify(expected)]),
+    ]);
+    return r === -2 ? 'conflict' : r === -1 ? 'gone' : r === 1 ? 'changed' : 'unchanged';
   }
 
   /** One member cluster's recorded status of a binding, or undefined. */

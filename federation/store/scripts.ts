@@ -70,11 +70,19 @@ return {rv, body}
 `;
 
 /**
- * Sets one cluster's status of a binding when the binding exists and the value differs.
- * KEYS: 1 object hash, 2 status hash. ARGV: 1 cluster, 2 json ('' deletes). Returns 1 when changed.
+ * Sets one cluster's status of a binding when the binding exists and the value differs; with a
+ * condition, only when the stored value is still the one the caller read (compare-and-set).
+ * KEYS: 1 object hash, 2 status hash. ARGV: 1 cluster, 2 json ('' deletes), 3 condition ('' none,
+ * 'absent', or 'is' with 4 the json read). Returns 1 when changed, 0 when equal, -1 without the
+ * binding, -2 when the condition failed.
  */
 export const CLUSTER_STATUS_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[3] == 'absent' or ARGV[3] == 'is' then
+  local current = redis.call('HGET', KEYS[2], ARGV[1])
+  if ARGV[3] == 'absent' and current then return -2 end
+  if ARGV[3] == 'is' and current ~= ARGV[4] then return -2 end
+end
 if ARGV[2] == '' then return redis.call('HDEL', KEYS[2], ARGV[1]) end
 if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])

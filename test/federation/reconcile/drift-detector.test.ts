@@ -154,6 +154,30 @@ describe('DriftDetector.inspect', () => {
     expect((await status())?.appliedHash).toBe('h');
   });
 
+  it('keeps what a propagation pass wrote after the scan read the status, and records the drift beside it', async () => {
+    const readByScan = await status();
+    // A propagation pass records the replicas ready while the scan is comparing.
+    await store.setClusterStatus(key, 'c1', { ...readByScan!, replicas: 3, readyReplicas: 3 });
+    cluster.edit({ size: 5 });
+    const check = { bindingKey: key, cluster: 'c1', client: cluster, manifest, live: cluster.object! };
+    expect(await detector.inspect({ ...check, policy: { mode: 'Report' } }, readByScan)).toBe('reported');
+    expect(await status()).toMatchObject({
+      readyReplicas: 3,
+      appliedHash: 'h',
+      drift: { paths: ['/spec/size'], mode: 'Report' },
+    });
+  });
+
+  it('records no drift of a manifest that a newer one replaced after the scan read the status', async () => {
+    const readByScan = await status();
+    await store.setClusterStatus(key, 'c1', { ...readByScan!, appliedHash: 'h2' });
+    cluster.edit({ size: 5 });
+    const check = { bindingKey: key, cluster: 'c1', client: cluster, manifest, live: cluster.object! };
+    await detector.inspect({ ...check, policy: { mode: 'Report' } }, readByScan);
+    expect(await status()).toMatchObject({ appliedHash: 'h2' });
+    expect((await status())?.drift).toBeUndefined();
+  });
+
   it('leaves ignored fields alone', async () => {
     cluster.edit({ size: 5 });
     expect(await inspect({ mode: 'Restore', ignoreFields: ['/spec/size'] })).toBe('none');

@@ -151,6 +151,30 @@ describe('ResourceStore', () => {
     await store.delete(bk);
     expect(await store.clusterStatuses(bk)).toEqual([]);
   });
+
+  it('replaces a cluster status only while it is the one the writer read', async () => {
+    const bk = { type: 'Binding.v1alpha1.fedgate.dev', namespace: 'shop', name: 'api-deployment' };
+    await store.create(bk, {
+      apiVersion: 'fedgate.dev/v1alpha1',
+      kind: 'Binding',
+      metadata: { name: 'api-deployment', namespace: 'shop' },
+    });
+    const a = { cluster: 'c1', phase: 'Pending' };
+    expect(await store.replaceClusterStatus(bk, 'c1', undefined, a)).toBe('changed');
+    expect(await store.replaceClusterStatus(bk, 'c1', undefined, a)).toBe('conflict');
+    const read = await store.clusterStatus<object>(bk, 'c1');
+    await store.setClusterStatus(bk, 'c1', { cluster: 'c1', phase: 'Applied' }); // another writer
+    expect(await store.replaceClusterStatus(bk, 'c1', read, { cluster: 'c1', phase: 'Failed' })).toBe(
+      'conflict',
+    );
+    expect(await store.clusterStatus(bk, 'c1')).toEqual({ cluster: 'c1', phase: 'Applied' });
+    const fresh = await store.clusterStatus<object>(bk, 'c1');
+    expect(await store.replaceClusterStatus(bk, 'c1', fresh, { cluster: 'c1', phase: 'Failed' })).toBe(
+      'changed',
+    );
+    await store.delete(bk);
+    expect(await store.replaceClusterStatus(bk, 'c1', undefined, a)).toBe('gone');
+  });
 });
 
 describe('ResourceStore type versions', () => {
