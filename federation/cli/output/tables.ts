@@ -50,6 +50,7 @@ export function columnsFor(kind: ResolvedKind, wide: boolean): Column<KubeObject
         { header: 'CLUSTERS', value: (o) => bindingClusters(o) },
         { header: 'READY', value: (o) => bindingReady(o) },
         ageCol,
+        ...(wide ? [{ header: 'DRIFT', value: (o: KubeObject) => bindingDrift(o) }] : []),
       ];
     default:
       if (isReplicated(kind)) {
@@ -97,6 +98,20 @@ export function bindingReady(o: KubeObject): string {
     ? statuses.filter((s) => field(s, 'phase') === 'Applied').length
     : 0;
   return `${applied}/${total}`;
+}
+
+/** The clusters where drift was found, with what became of it (`<none>` without any). */
+export function bindingDrift(o: KubeObject): string {
+  const statuses = field(o, 'status', 'clusters');
+  const drifted = Array.isArray(statuses)
+    ? statuses.filter((s) => Array.isArray(field(s, 'drift', 'paths')))
+    : [];
+  if (drifted.length === 0) return '<none>';
+  return drifted
+    .map(
+      (s) => `${cell(field(s, 'cluster'))}(${field(s, 'drift', 'restored') === true ? 'restored' : 'left'})`,
+    )
+    .join(',');
 }
 
 function cpu(milli: unknown): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderDescribe } from '../../../federation/cli/output/describe.js';
 import { renderExplanation, statusOf } from '../../../federation/cli/output/explain.js';
+import { bindingDrift } from '../../../federation/cli/output/tables.js';
 import type { KubeObject } from '../../../federation/resources/kube-object.js';
 
 const detectedAt = new Date(Date.now() - 30_000).toISOString();
@@ -62,6 +63,13 @@ describe('drift in the CLI output', () => {
       / {2}aws-eu-1: restored \(mode Restore\), detected \d+s ago\n {4}\/spec\/template\/spec\/containers\/0\/image/,
     );
     expect(out).toMatch(/ {2}gcp-eu-1: left in place \(mode Report\)/);
+  });
+
+  it('get bindings -o wide names the drifted clusters and whether the drift was restored', () => {
+    expect(bindingDrift(binding)).toBe('aws-eu-1(restored),gcp-eu-1(left)');
+    expect(bindingDrift({ ...binding, status: { clusters: [{ cluster: 'x', phase: 'Applied' }] } })).toBe(
+      '<none>',
+    );
   });
 
   it('explain shows drift in the per-cluster status column', () => {
