@@ -314,9 +314,13 @@ export function admitsNewPlacement(tolerations: readonly Toleration[], c: Cluste
   for (const taint of c.taints) {
     const matching = tolerations.filter((t) => oracleTolerates(t, taint));
     if (taint.effect === 'NoSchedule' && matching.length === 0) return false;
-    // NoExecute: only a toleration without tolerationSeconds admits a new copy (a timed one would
-    // evict it again). The implicit failover toleration of the not-ready taint is always timed.
-    if (taint.effect === 'NoExecute' && !matching.some((t) => t.tolerationSeconds === undefined))
+    // NoExecute: only untimed tolerations admit a new copy, and only when no timed one matches too
+    // (the shortest timed one applies, as in Kubernetes, and would evict the copy again). The
+    // implicit failover toleration of the not-ready taint is always timed.
+    if (
+      taint.effect === 'NoExecute' &&
+      (matching.length === 0 || matching.some((t) => t.tolerationSeconds !== undefined))
+    )
       return false;
   }
   return true;

@@ -302,11 +302,15 @@ describe('schedule: properties over random fleets and policies', () => {
         fc.nat(),
         fc.integer({ min: 0, max: 600 }),
         fc.integer({ min: 0, max: 600 }),
-        (fleet, spec0, t, pick, seconds, age) => {
+        fc.boolean(),
+        (fleet, spec0, t, pick, seconds, age, alsoUntimed) => {
+          // An untimed toleration of the same taint changes nothing: the timed one applies (Kubernetes).
+          const untimed = alsoUntimed ? [{ key: 'drain', operator: 'Exists' as const }] : [];
           const spec: PlacementPolicySpec = {
             ...spec0,
             tolerations: [
               ...(spec0.tolerations ?? []),
+              ...untimed,
               { key: 'drain', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds },
             ],
           };
