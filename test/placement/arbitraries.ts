@@ -135,7 +135,7 @@ const termPartArb = fc.oneof(
 );
 
 /** A cluster selector term: empty (every cluster) or one or two conditions. */
-const termArb: fc.Arbitrary<NonNullable<PlacementPolicySpecInput['clusterAffinity']>> = fc.oneof(
+export const termArb: fc.Arbitrary<NonNullable<PlacementPolicySpecInput['clusterAffinity']>> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({}) },
   { weight: 3, arbitrary: termPartArb },
   { weight: 1, arbitrary: fc.tuple(termPartArb, termPartArb).map(([a, b]) => ({ ...a, ...b })) },
@@ -385,4 +385,42 @@ export function oracleGroup(c: ClusterSnapshot, field: 'provider' | 'region' | '
     case 'cluster':
       return c.name;
   }
+}
+
+/** A cluster's static weight as the README defines it: the highest weight of the rules it matches (0 if none). */
+export function oracleWeight(spec: PlacementPolicySpec, c: ClusterSnapshot): number {
+  const rules = spec.replicaScheduling?.staticWeights ?? [];
+  if (rules.length === 0) return 1;
+  return Math.max(0, ...rules.filter((r) => oracleMatches(r.targetCluster, c)).map((r) => r.weight));
+}
+
+/**
+ * Sainte-Laguë's distance of a split from the static weights, Σ replicas² ÷ weight (Infinity when a
+ * cluster of weight 0 has replicas): Webster's split is the one that minimises it.
+ */
+export function oracleWeightDistance(
+  spec: PlacementPolicySpec,
+  fleet: readonly ClusterSnapshot[],
+  split: readonly { name: string; replicas?: number }[],
+): number {
+  let sum = 0;
+  for (const placed of split) {
+    const s = placed.replicas ?? 0;
+    if (s === 0) continue;
+    const c = fleet.find((x) => x.name === placed.name);
+    const w = c === undefined ? 0 : oracleWeight(spec, c);
+    sum += w > 0 ? (s * s) / w : Number.POSITIVE_INFINITY;
+  }
+  return sum;
+}
+
+/** Whether the README says explicit static weights alone decide the split (no maxGroups to choose clusters). */
+export function weightsDeclared(spec: PlacementPolicySpec): boolean {
+  const r = spec.replicaScheduling;
+  return (
+    r?.type === 'Divided' &&
+    (r.division ?? 'StaticWeights') === 'StaticWeights' &&
+    (r.staticWeights?.length ?? 0) > 0 &&
+    (spec.spreadConstraints ?? []).every((k) => k.maxGroups === undefined)
+  );
 }
