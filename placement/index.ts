@@ -45,7 +45,6 @@ export { formatImage, type ImageRef, parseImage, rewriteImage } from './override
 export { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from './overrides/json-patch.js';
 export { matchingOverrides, renderForCluster } from './overrides/render.js';
 export { defaultRegistry } from './plugins/index.js';
-export { noExecuteVerdict, tolerates } from './plugins/taint-toleration.js';
 export {
   type CompiledPolicy,
   compilePolicy,
@@ -68,6 +67,7 @@ export {
   type Toleration,
 } from './policy/schema.js';
 export { compileLabelSelector } from './policy/selectors.js';
+export { type NoExecuteVerdict, noExecuteVerdict, tolerates } from './policy/toleration.js';
 export { fleetSnapshotOf, type ScheduleOptions, schedule } from './schedule/schedule.js';
 export {
   type ConstraintViolation,

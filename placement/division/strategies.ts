@@ -14,7 +14,7 @@
  * "By score" means by objective score (the weighted mean of the objective plugins: cost, latency,
  * capacity) descending, then by total score (which adds the tie-breaking Stability plugin), then
  * by cluster name. Ranking by the objective first keeps the fresh placement truly fresh: the
- * status-quo bonus only breaks ties, and whether a workload moves is left to stability.minScoreGain.
+ * status-quo bonus only breaks ties, and whether a workload moves is left to stability (schedule/stability.ts).
  * Ties in every other order: the same score order, then cluster name ascending.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
@@ -22,6 +22,7 @@ import type { DecisionContext } from '../framework/types.js';
 import { greedyFill } from './greedy.js';
 import { type CandidateSeq, lazyKeyedSeq, lazySeq, sortedSeq } from './order.js';
 import { websterApportion } from './webster.js';
+import { compareWeightDistance, type Split } from './weight-distance.js';
 
 /** Names of the division algorithms, as shown in explanations. */
 export type DivisionAlgorithm =
@@ -68,6 +69,11 @@ export interface DivisionStrategy {
     min: readonly number[],
     max: readonly number[],
   ): number[] | undefined;
+  /**
+   * StaticWeights only: compares two splits' distances from the static weights (< 0: the first is
+   * closer; see weight-distance.ts). Stability uses it when the weights alone decide the split.
+   */
+  readonly compareWeightDistance?: (a: Split, b: Split) => number;
 }
 
 // Fleet indexes follow cluster names, so comparing indexes is comparing names, without string work.
@@ -161,6 +167,11 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
         total,
         selected.map((r, i) => ({ weight: weight[r.entry.index]!, min: min[i], max: max[i] })),
       ),
+    compareWeightDistance: (a, b) =>
+      compareWeightDistance(a, b, (name) => {
+        const entry = ctx.fleet.byName.get(name);
+        return entry !== undefined ? weight[entry.index]! : 0;
+      }),
   };
 }
 

@@ -68,7 +68,11 @@ export interface SpreadOutcome {
 
 /** Stability decision against the previous placement. */
 export interface StabilityOutcome {
-  /** Kept: unchanged; Incremental: previous replicas kept, difference placed; Moved: gain passed the threshold; Fresh: no usable previous placement. */
+  /**
+   * Kept: unchanged; Incremental: previous replicas kept, difference placed; Moved: the gain passed
+   * minScoreGain, or (reason `static weights: …`, no scores) explicit static weights called for
+   * their declared split; Fresh: no usable previous placement.
+   */
   decision: 'Kept' | 'Incremental' | 'Moved' | 'Fresh';
   reason: string;
   previousScore?: number;

@@ -18,6 +18,7 @@ import { DEFAULT_FAILOVER_SECONDS } from './schema.js';
 export { DEFAULT_FAILOVER_SECONDS };
 
 import { compileLabelSelector, type LabelPredicate, selectorRequirementCount } from './selectors.js';
+import { tolerates } from './toleration.js';
 
 /** Taint keys federation puts on NotReady clusters (like the Kubernetes node lifecycle controller). */
 export const NOT_READY_TAINT = 'cluster.fedgate.dev/not-ready';
@@ -104,13 +105,16 @@ function resolveFailover(spec: PlacementPolicySpec): ResolvedFailover {
   };
 }
 
-/** Adds the failover toleration for not-ready/unreachable unless the user wrote their own. */
+/**
+ * Adds the failover toleration (failover.tolerationSeconds) of the not-ready and unreachable taints
+ * unless one of the user's tolerations already matches the taint. A user's toleration then decides
+ * alone: adding the implicit timed one beside it would cut an untimed one ("never fail over") down
+ * to failover.tolerationSeconds, since the shortest timed toleration applies (see toleration.ts).
+ */
 function withFailoverTolerations(user: readonly Toleration[], seconds: number): Toleration[] {
   const out = [...user];
   for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
-    const covered = user.some(
-      (t) => (t.key === key || t.key === undefined || t.key === '') && t.effect !== 'NoSchedule',
-    );
+    const covered = user.some((t) => tolerates(t, { key, effect: 'NoExecute' }));
     if (!covered) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
   }
   return out;

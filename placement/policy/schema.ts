@@ -273,7 +273,10 @@ export const failoverSchema = z
 /** How eagerly an existing placement moves when the fleet changes. */
 export const stabilitySchema = z
   .object({
-    /** Minimum gain of the objective score (0..100 points) before replicas move. */
+    /**
+     * Minimum gain of the objective score (0..100 points) before replicas move. A split decided by
+     * explicit static weights alone is restored regardless (see schedule/stability.ts).
+     */
     minScoreGain: z.number().min(0).max(100).default(10),
   })
   .strict();

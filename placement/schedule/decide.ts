@@ -9,7 +9,7 @@ import { runFilters, runScores } from '../framework/run.js';
 import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/types.js';
 import type { UnschedulableReason } from '../types.js';
 import { type Placement, type PlaceResult, place } from './place.js';
-import { chooseStable, type StabilityChoice } from './stability.js';
+import { chooseStable, type StabilityChoice, weightsDecide } from './stability.js';
 
 /** Everything one attempt produced. */
 export interface Attempt {
@@ -104,7 +104,7 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
   const fresh: PlaceResult = place(ctx, strategy, ordered);
   const incremental: PlaceResult | undefined =
     ctx.previous.size > 0 ? place(ctx, strategy, ordered, ctx.previous) : undefined;
-  const choice = chooseStable(ctx, fresh, incremental, objectiveOf);
+  const choice = chooseStable(ctx, fresh, incremental, objectiveOf, weightsDecide(ctx, strategy));
   if (!choice.result.ok) return { ...withScores, outcome: choice.result };
   const { placement, groups } = choice.result;
   return { ...withScores, outcome: { ok: true, placement, groups, stability: choice.stability } };

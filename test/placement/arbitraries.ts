@@ -135,7 +135,7 @@ const termPartArb = fc.oneof(
 );
 
 /** A cluster selector term: empty (every cluster) or one or two conditions. */
-const termArb: fc.Arbitrary<NonNullable<PlacementPolicySpecInput['clusterAffinity']>> = fc.oneof(
+export const termArb: fc.Arbitrary<NonNullable<PlacementPolicySpecInput['clusterAffinity']>> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({}) },
   { weight: 3, arbitrary: termPartArb },
   { weight: 1, arbitrary: fc.tuple(termPartArb, termPartArb).map(([a, b]) => ({ ...a, ...b })) },
@@ -314,9 +314,13 @@ export function admitsNewPlacement(tolerations: readonly Toleration[], c: Cluste
   for (const taint of c.taints) {
     const matching = tolerations.filter((t) => oracleTolerates(t, taint));
     if (taint.effect === 'NoSchedule' && matching.length === 0) return false;
-    // NoExecute: only a toleration without tolerationSeconds admits a new copy (a timed one would
-    // evict it again). The implicit failover toleration of the not-ready taint is always timed.
-    if (taint.effect === 'NoExecute' && !matching.some((t) => t.tolerationSeconds === undefined))
+    // NoExecute: only untimed tolerations admit a new copy, and only when no timed one matches too
+    // (the shortest timed one applies, as in Kubernetes, and would evict the copy again). The
+    // implicit failover toleration of the not-ready taint is always timed.
+    if (
+      taint.effect === 'NoExecute' &&
+      (matching.length === 0 || matching.some((t) => t.tolerationSeconds !== undefined))
+    )
       return false;
   }
   return true;
@@ -381,4 +385,42 @@ export function oracleGroup(c: ClusterSnapshot, field: 'provider' | 'region' | '
     case 'cluster':
       return c.name;
   }
+}
+
+/** A cluster's static weight as the README defines it: the highest weight of the rules it matches (0 if none). */
+export function oracleWeight(spec: PlacementPolicySpec, c: ClusterSnapshot): number {
+  const rules = spec.replicaScheduling?.staticWeights ?? [];
+  if (rules.length === 0) return 1;
+  return Math.max(0, ...rules.filter((r) => oracleMatches(r.targetCluster, c)).map((r) => r.weight));
+}
+
+/**
+ * Sainte-Laguë's distance of a split from the static weights, Σ replicas² ÷ weight (Infinity when a
+ * cluster of weight 0 has replicas): Webster's split is the one that minimises it.
+ */
+export function oracleWeightDistance(
+  spec: PlacementPolicySpec,
+  fleet: readonly ClusterSnapshot[],
+  split: readonly { name: string; replicas?: number }[],
+): number {
+  let sum = 0;
+  for (const placed of split) {
+    const s = placed.replicas ?? 0;
+    if (s === 0) continue;
+    const c = fleet.find((x) => x.name === placed.name);
+    const w = c === undefined ? 0 : oracleWeight(spec, c);
+    sum += w > 0 ? (s * s) / w : Number.POSITIVE_INFINITY;
+  }
+  return sum;
+}
+
+/** Whether the README says explicit static weights alone decide the split (no maxGroups to choose clusters). */
+export function weightsDeclared(spec: PlacementPolicySpec): boolean {
+  const r = spec.replicaScheduling;
+  return (
+    r?.type === 'Divided' &&
+    (r.division ?? 'StaticWeights') === 'StaticWeights' &&
+    (r.staticWeights?.length ?? 0) > 0 &&
+    (spec.spreadConstraints ?? []).every((k) => k.maxGroups === undefined)
+  );
 }

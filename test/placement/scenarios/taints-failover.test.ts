@@ -116,6 +116,63 @@ describe('NoExecute with tolerationSeconds', () => {
     expect(names(r)).toEqual(['a', 'b']);
     expect(r.requeueAt).toBeUndefined();
   });
+
+  // Kubernetes' taint manager (getMinTolerationTime): the shortest timed toleration among the
+  // matching ones applies; an untimed one that also matches does not make it forever.
+  it('an untimed toleration does not lift a timed one that also matches: the timed one applies', () => {
+    const both: Partial<PlacementPolicySpecInput> = {
+      tolerations: [
+        { key: 'maintenance', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 },
+      ],
+    };
+    const kept = scheduled(run(fleet, both, { previous: onA }));
+    expect(names(kept)).toEqual(['a', 'b']);
+    expect(kept.requeueAt).toBe(added + 10 * MIN);
+    const later = scheduled(run(fleet, both, { previous: onA, now: added + 10 * MIN }));
+    expect(names(later)).toEqual(['b']);
+    expect(later.evictions[0]).toMatchObject({
+      cluster: 'a',
+      reason: 'TaintToleration: taint maintenance:NoExecute toleration expired: evicted',
+    });
+    // Timed, so no new copy either.
+    const fresh = scheduled(run(fleet, both));
+    expect(explainCluster(fresh.explanation, 'a')).toMatchObject({
+      reason: 'taint maintenance:NoExecute tolerated only temporarily: no new placement',
+    });
+  });
+
+  it('the shortest of several timed tolerations applies, whichever order they are written in', () => {
+    const tolerations = [
+      {
+        key: 'maintenance',
+        operator: 'Exists' as const,
+        effect: 'NoExecute' as const,
+        tolerationSeconds: 900,
+      },
+      { operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 420 },
+      { key: 'maintenance', operator: 'Exists' as const },
+    ];
+    for (const order of [tolerations, [...tolerations].reverse()]) {
+      const r = scheduled(run(fleet, { tolerations: order }, { previous: onA }));
+      expect(names(r)).toEqual(['a', 'b']);
+      expect(r.requeueAt).toBe(added + 7 * MIN);
+    }
+  });
+
+  it('tolerationSeconds 0 evicts at once, even a taint dated in the future', () => {
+    const future: Taint = { ...drain, timeAdded: at(NOW + 10 * MIN) };
+    const zero: Partial<PlacementPolicySpecInput> = {
+      tolerations: [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }],
+    };
+    const r = scheduled(run([cluster('a', { taints: [future] }), cluster('b')], zero, { previous: onA }));
+    expect(names(r)).toEqual(['b']);
+    expect(r.evictions[0]).toMatchObject({
+      cluster: 'a',
+      reason: expect.stringContaining('toleration expired'),
+    });
+    expect(r.requeueAt).toBeUndefined();
+  });
 });
 
 describe('failover of a NotReady cluster', () => {
@@ -161,6 +218,67 @@ describe('failover of a NotReady cluster', () => {
         gracePeriodSeconds: 600,
       },
     ]);
+  });
+
+  // The implicit failover toleration is added only when none of the policy's own tolerations
+  // matches the taint; an own one then decides alone (adding the timed implicit one beside an
+  // untimed one would cut "never" down to failover.tolerationSeconds).
+  describe('a policy that tolerates the not-ready taint itself', () => {
+    const longAfter = since + 24 * 60 * MIN;
+    const own = (t: NonNullable<PlacementPolicySpecInput['tolerations']>) => ({ ...divided, tolerations: t });
+
+    it('an untimed toleration of it (or of everything) means never fail over', () => {
+      for (const t of [
+        { key: NOT_READY_TAINT, operator: 'Exists' as const, effect: 'NoExecute' as const },
+        { key: NOT_READY_TAINT, operator: 'Exists' as const },
+        { operator: 'Exists' as const },
+      ]) {
+        const r = scheduled(run(fleet, own([t]), { previous: prev, replicas: 4, now: longAfter }));
+        expect(r.clusters).toEqual(prev.clusters);
+        expect(r.evictions).toEqual([]);
+        expect(r.requeueAt).toBeUndefined();
+      }
+    });
+
+    it('a timed one replaces failover.tolerationSeconds, also beside an untimed wildcard', () => {
+      for (const t of [
+        [
+          {
+            key: NOT_READY_TAINT,
+            operator: 'Exists' as const,
+            effect: 'NoExecute' as const,
+            tolerationSeconds: 300,
+          },
+        ],
+        [
+          { operator: 'Exists' as const },
+          {
+            key: NOT_READY_TAINT,
+            operator: 'Exists' as const,
+            effect: 'NoExecute' as const,
+            tolerationSeconds: 300,
+          },
+        ],
+      ]) {
+        const r = scheduled(run(fleet, own(t), { previous: prev, replicas: 4, now: since + 2 * MIN }));
+        expect(r.clusters).toEqual(prev.clusters);
+        expect(r.requeueAt).toBe(since + 5 * MIN);
+        const late = scheduled(run(fleet, own(t), { previous: prev, replicas: 4, now: since + 5 * MIN }));
+        expect(late.clusters.map((c) => c.name)).not.toContain('a');
+      }
+    });
+
+    it('a toleration that does not match the taint (other effect, other value) keeps the implicit one', () => {
+      for (const t of [
+        { key: NOT_READY_TAINT, operator: 'Exists' as const, effect: 'NoSchedule' as const },
+        { key: NOT_READY_TAINT, operator: 'Exists' as const, effect: 'PreferNoSchedule' as const },
+        { key: NOT_READY_TAINT, operator: 'Equal' as const, value: 'x', effect: 'NoExecute' as const },
+      ]) {
+        const r = scheduled(run(fleet, own([t]), { previous: prev, replicas: 4 }));
+        expect(r.clusters).toEqual(prev.clusters);
+        expect(r.requeueAt).toBe(since + 60_000);
+      }
+    });
   });
 
   it('failover settings: a shorter toleration, Immediate mode, and purgeMode Never', () => {
