@@ -61,7 +61,7 @@ describe('workers as separate processes', () => {
     for (const sim of cp.sims.values()) sim.faults.latencyMs(400);
     const first = spawnWorker({ ...props, extraArgs: ['--propagation-concurrency', '2'] });
     // Apply once the worker has seen every cluster Ready: a template placed while only some are Ready
-    // stays where it was put when the others join (stability), and this test is about crashes.
+    // moves again when the others join, and this test is about crashes, not about that move.
     await waitFor(
       'every member cluster Ready',
       async () => {
