@@ -7,6 +7,8 @@ import { type DivisionStrategy, type RankedCluster, strategyFor } from '../divis
 import type { Registry } from '../framework/registry.js';
 import { runFilters, runScores } from '../framework/run.js';
 import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/types.js';
+import type { CandidateScope } from '../spread/candidates.js';
+import { countGroups } from '../spread/groups.js';
 import type { UnschedulableReason } from '../types.js';
 import { type Placement, type PlaceResult, place } from './place.js';
 import { chooseStable, type StabilityChoice } from './stability.js';
@@ -78,7 +80,7 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
     unitCost: ctx.unitCostOf(entry),
   }));
   const strategy = strategyFor(ctx);
-  const { ordered, notes } = strategy.candidates(ctx, ranked);
+  const { ordered, notes, label } = strategy.candidates(ctx, ranked);
   const withScores = { ...base, score, strategy, notes };
   if (ordered.length === 0) {
     const outcome =
@@ -101,9 +103,18 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
     const pos = entry !== undefined ? positions[entry.index]! : -1;
     return pos >= 0 ? score.objective[pos]! : 0;
   };
-  const fresh: PlaceResult = place(ctx, strategy, ordered);
+  // Messages count the candidates' groups under their own name; the feasible clusters' groups are
+  // counted only if a message needs them.
+  const scope: CandidateScope = {
+    label: ordered.length === filter.feasible.length ? 'feasible cluster(s)' : label,
+    feasible: {
+      count: filter.feasible.length,
+      groups: (field) => countGroups(ctx.fleet, filter.feasible, field),
+    },
+  };
+  const fresh: PlaceResult = place(ctx, strategy, ordered, scope);
   const incremental: PlaceResult | undefined =
-    ctx.previous.size > 0 ? place(ctx, strategy, ordered, ctx.previous) : undefined;
+    ctx.previous.size > 0 ? place(ctx, strategy, ordered, scope, ctx.previous) : undefined;
   const choice = chooseStable(ctx, fresh, incremental, objectiveOf);
   if (!choice.result.ok) return { ...withScores, outcome: choice.result };
   const { placement, groups } = choice.result;
