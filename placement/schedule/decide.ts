@@ -10,6 +10,7 @@ import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/
 import type { CandidateScope } from '../spread/candidates.js';
 import { countGroups } from '../spread/groups.js';
 import type { UnschedulableReason } from '../types.js';
+import { noFitOutcome } from './no-fit.js';
 import { type Placement, type PlaceResult, place } from './place.js';
 import { chooseStable, type StabilityChoice } from './stability.js';
 
@@ -25,21 +26,6 @@ export interface Attempt {
   outcome:
     | { ok: true; placement: Placement; groups: string[][]; stability: StabilityChoice }
     | { ok: false; reason: UnschedulableReason; message: string };
-}
-
-function noFitMessage(
-  filter: FilterOutcome,
-  fleetSize: number,
-  pluginOrder: readonly string[],
-): { reason: UnschedulableReason; message: string } {
-  // Counted in the order the plugins run, so the message reads the same for every fleet.
-  const counts = new Map<string, number>(pluginOrder.map((name) => [name, 0]));
-  for (const r of filter.rejections)
-    if (r !== undefined) counts.set(r.plugin, (counts.get(r.plugin) ?? 0) + 1);
-  for (const [plugin, n] of counts) if (n === 0) counts.delete(plugin);
-  const parts = [...counts].map(([plugin, n]) => `${n} rejected by ${plugin}`);
-  const reason: UnschedulableReason = counts.has('Residency') ? 'ResidencyUnsatisfiable' : 'NoClusterFits';
-  return { reason, message: `0/${fleetSize} clusters fit${parts.length > 0 ? `: ${parts.join(', ')}` : ''}` };
 }
 
 /** Runs one attempt with the given plugins. */
@@ -60,14 +46,7 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
   if (filter.feasible.length === 0) {
     return {
       ...base,
-      outcome: {
-        ok: false,
-        ...noFitMessage(
-          filter,
-          ctx.fleet.clusters.length,
-          registry.filters.map((p) => p.name),
-        ),
-      },
+      outcome: { ok: false, ...noFitOutcome(ctx, filter, registry.filters) },
     };
   }
 

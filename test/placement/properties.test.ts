@@ -99,6 +99,17 @@ function checkInvariants(
     expect(r.message.length).toBeGreaterThan(0);
     expect(r.explanation.messages).toContain(r.message);
     expect(r.explanation.placement).toEqual([]);
+    // No cluster fits the last term tried; the reason names residency exactly when, without
+    // residency, some cluster would fit it.
+    if (r.reason === 'NoClusterFits' || r.reason === 'ResidencyUnsatisfiable') {
+      const last = termsOf(spec).length - 1;
+      const unrestricted: PlacementPolicySpec = { ...spec };
+      delete unrestricted.residency;
+      expect(oracleFeasible(spec, t, last, fleet)).toEqual([]);
+      expect(r.reason === 'ResidencyUnsatisfiable', r.message).toBe(
+        oracleFeasible(unrestricted, t, last, fleet).length > 0,
+      );
+    }
     // A Duplicated placement fails only when no term has a choice of fitting clusters that meets
     // the spread constraints (without any: no fitting cluster), found by brute force.
     if (!divided(spec)) {
