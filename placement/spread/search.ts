@@ -4,28 +4,23 @@
  * maxGroups 1 with region minGroups 2, where the preferred provider has one region and another
  * provider has two).
  *
- * First the failures that need no search: a constraint whose candidates span fewer groups than
- * its minGroups, or more seeds needed than maxSeeds allows (a seed brings at most one new group
- * per constraint). Then a branch and bound. Clusters that fall in the same groups on every
- * constrained field but `cluster` are interchangeable for the constraints, so the search runs
- * over these classes (as groups nest, a class is a group of the finest field constrained), each
- * represented by its best candidate; a `cluster` constraint only counts clusters. At each node:
- * cut the branch when the seeds it needs exceed the limit, or the classes still allowed cannot
- * bring enough new groups or clusters; where a field still has room under its maxGroups, bound
- * what the few groups it may still open can reach, and block the groups that cannot lead to a
- * solution (see blockUnreachable). Then pick the deficient constraint with the least slack and,
- * among the classes that bring it a new group, the one that helps the most deficient constraints
- * (ties: preference order); first include it, then exclude it. Complete within its budget,
- * counted in class visits (not time, so the result is deterministic); past the budget it says so
- * instead of claiming infeasibility.
+ * After the failures that need no search (classes.ts), a branch and bound over the classes of
+ * interchangeable candidates. At each node: cut the branch when the seeds it needs exceed the
+ * limit, or the classes still allowed cannot bring enough new groups or clusters; where a field
+ * still has room under its maxGroups, bound what the few groups it may still open can reach, and
+ * block the groups that cannot lead to a solution (see blockUnreachable). Then pick the deficient
+ * constraint with the least slack and, among the classes that bring it a new group, the one that
+ * helps the most deficient constraints (ties: preference order); first include it, then exclude
+ * it. Complete within its budget, counted in class visits (not time, so the result is
+ * deterministic); past the budget it says so instead of claiming infeasibility.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { SpreadConstraint } from '../policy/schema.js';
 import type { CandidateList } from './candidates.js';
+import { type Klass, precheck, type SearchSpace, searchSpace } from './classes.js';
 import type { Shortfall } from './failure.js';
-import { groupKey, type SpreadField } from './group-key.js';
 
-/** Class visits the search may make before giving up (some tens of milliseconds on 5,000 clusters). */
+/** Class visits the search may make before giving up (about 10 ms on 5,000 clusters, measured). */
 export const DEFAULT_SEARCH_BUDGET = 250_000;
 
 /** Input of searchSeeds. */
@@ -51,186 +46,163 @@ export type SeedSearchResult =
   | { outcome: 'infeasible' }
   | { outcome: 'exhausted'; visits: number };
 
-/** Candidates that fall in the same groups of every constrained field but `cluster`. */
-interface Klass {
-  /** Non-forced members, best first, with their candidate positions. */
-  readonly members: ClusterEntry[];
-  readonly positions: number[];
-  /** Group number per group field (position in `fields`). */
-  groups: Int32Array;
-}
-
-/** Coarse to fine: groups nest (see group-key.ts), so the finest constrained field names a class. */
-const NESTING: readonly SpreadField[] = ['provider', 'region', 'zone'];
-
 /** Finds seeds with which the forced clusters satisfy every constraint (see file comment). */
 export function searchSeeds(s: SeedSearch): SeedSearchResult {
-  const fields = s.constraints.filter((k) => k.spreadByField !== 'cluster');
-  const byCluster = s.constraints.find((k) => k.spreadByField === 'cluster');
-  const nf = fields.length;
-  const finest = NESTING.filter((f) => fields.some((k) => k.spreadByField === f)).pop();
-  const numbering = fields.map(() => new Map<string, number>());
-  const groupIds = (c: ClusterEntry): Int32Array => {
-    const ids = new Int32Array(nf);
-    for (let f = 0; f < nf; f++) {
-      const key = groupKey(c, fields[f]!.spreadByField);
-      const m = numbering[f]!;
-      let id = m.get(key);
-      if (id === undefined) {
-        id = m.size;
-        m.set(key, id);
-      }
-      ids[f] = id;
-    }
-    return ids;
-  };
-  const forcedIds = s.forced.map(groupIds);
-  const isForced = new Set(s.forced.map((c) => c.index));
-  const byFinest = new Map<string, Klass>();
-  const classes: Klass[] = [];
-  const none = new Int32Array(0);
-  for (let j = 0; j < s.candidates.length; j++) {
-    const c = s.candidates.at(j)!;
-    if (isForced.has(c.index)) continue;
-    const key = finest !== undefined ? groupKey(c, finest) : '';
-    let k = byFinest.get(key);
-    if (k === undefined) {
-      k = { members: [], positions: [], groups: none };
-      byFinest.set(key, k);
-      classes.push(k);
-    }
-    k.members.push(c);
-    k.positions.push(j);
+  const space = searchSpace(s.constraints, s.candidates, s.forced);
+  const early = precheck(space, s.constraints, s.candidates.length, s.maxSeeds);
+  if (early !== undefined) return early;
+  const bb = new BranchAndBound(space, s.maxSeeds, s.budget);
+  if (bb.needClusters > bb.limit) return { outcome: 'infeasible' };
+  if (bb.dfs()) return { outcome: 'found', seeds: bb.seeds() };
+  return bb.exhausted ? { outcome: 'exhausted', visits: s.budget } : { outcome: 'infeasible' };
+}
+
+const OPEN = 0;
+const IN = 1;
+const OUT = 2;
+
+/** The search state: classes in (opened), out (excluded) or open, and the groups they span. */
+class BranchAndBound {
+  /** Seeds allowed: maxSeeds, and the room a cluster maxGroups leaves. */
+  readonly limit: number;
+  /** Seeds a cluster minGroups asks for. */
+  readonly needClusters: number;
+  exhausted = false;
+  private readonly classes: readonly Klass[];
+  private readonly nc: number;
+  private readonly nf: number;
+  private readonly min: number[];
+  private readonly max: number[];
+  /** Per field and group: selected clusters' classes (forced included) in it. */
+  private readonly refs: Int32Array[];
+  /** Per field: groups spanned. */
+  private readonly count: Int32Array;
+  private readonly status: Uint8Array;
+  /** Per field and group: the node that last counted it (for distinct counts). */
+  private readonly stamp: Int32Array[];
+  /** Per field and group: the node at which it was found unable to hold a solution. */
+  private readonly blocked: Int32Array[];
+  private readonly deficit: Int32Array;
+  private readonly available: Int32Array;
+  private opened = 0;
+  /** Members of opened classes beyond their representative. */
+  private spare = 0;
+  private visits = 0;
+  private node = 0;
+
+  constructor(
+    space: SearchSpace,
+    maxSeeds: number | undefined,
+    private readonly budget: number,
+  ) {
+    this.classes = space.classes;
+    this.nc = space.classes.length;
+    this.nf = space.fields.length;
+    this.min = space.fields.map((k) => k.minGroups);
+    this.max = space.fields.map((k) => k.maxGroups ?? Number.POSITIVE_INFINITY);
+    this.refs = space.groupCounts.map((n) => new Int32Array(n));
+    this.stamp = space.groupCounts.map((n) => new Int32Array(n));
+    this.blocked = space.groupCounts.map((n) => new Int32Array(n).fill(-1));
+    this.count = new Int32Array(this.nf);
+    this.deficit = new Int32Array(this.nf);
+    this.available = new Int32Array(this.nf);
+    this.status = new Uint8Array(this.nc);
+    const forced = space.forced.length;
+    this.limit = Math.min(
+      maxSeeds ?? Number.POSITIVE_INFINITY,
+      (space.byCluster?.maxGroups ?? Number.POSITIVE_INFINITY) - forced,
+    );
+    this.needClusters = Math.max(0, (space.byCluster?.minGroups ?? 0) - forced);
+    for (const ids of space.forced) this.join(ids, 1);
   }
-  for (const k of classes) k.groups = groupIds(k.members[0]!);
 
-  // Failures that need no search: too few groups among all candidates; more seeds than allowed.
-  const forcedCount = s.forced.length;
-  const spanned = s.constraints.map((k) =>
-    k.spreadByField === 'cluster' ? s.candidates.length : numbering[fields.indexOf(k)]!.size,
-  );
-  const shortfalls = s.constraints
-    .map((constraint, i) => ({ constraint, groups: spanned[i]! }))
-    .filter((x) => x.groups < x.constraint.minGroups);
-  if (shortfalls.length > 0) return { outcome: 'short', shortfalls };
-  const forcedGroups = fields.map((_, f) => new Set(forcedIds.map((ids) => ids[f])).size);
-  const needed = Math.max(
-    (byCluster?.minGroups ?? 0) - forcedCount,
-    ...fields.map((k, f) => k.minGroups - forcedGroups[f]!),
-  );
-  if (s.maxSeeds !== undefined && needed > s.maxSeeds) return { outcome: 'seeds' };
-
-  const nc = classes.length;
-  const min = fields.map((k) => k.minGroups);
-  const max = fields.map((k) => k.maxGroups ?? Number.POSITIVE_INFINITY);
-  const refs = numbering.map((m) => new Int32Array(m.size));
-  const count = new Int32Array(nf);
-  const stamp = numbering.map((m) => new Int32Array(m.size));
-  // Seeds are bounded by maxSeeds and by the room a cluster maxGroups leaves; a cluster minGroups
-  // asks for at least `needClusters` of them.
-  const limit = Math.min(
-    s.maxSeeds ?? Number.POSITIVE_INFINITY,
-    (byCluster?.maxGroups ?? Number.POSITIVE_INFINITY) - forcedCount,
-  );
-  const needClusters = Math.max(0, (byCluster?.minGroups ?? 0) - forcedCount);
-  const OPEN = 0;
-  const IN = 1;
-  const OUT = 2;
-  const status = new Uint8Array(nc);
-  let opened = 0;
-  let spare = 0; // members of opened classes beyond their representative
-  let visits = 0;
-  let node = 0;
-  let exhausted = false;
-
-  const join = (ids: Int32Array, sign: 1 | -1): void => {
-    for (let f = 0; f < nf; f++) {
-      const r = refs[f]!;
+  private join(ids: Int32Array, sign: 1 | -1): void {
+    for (let f = 0; f < this.nf; f++) {
+      const r = this.refs[f]!;
       const g = ids[f]!;
       const before = r[g]!;
       r[g] = before + sign;
-      if (before === 0 || before + sign === 0) count[f]! += sign;
+      if (before === 0 || before + sign === 0) this.count[f]! += sign;
     }
-  };
-  for (const ids of forcedIds) join(ids, 1);
-  const setIn = (k: number, on: boolean): void => {
-    const cls = classes[k]!;
-    join(cls.groups, on ? 1 : -1);
-    status[k] = on ? IN : OPEN;
-    opened += on ? 1 : -1;
-    spare += (on ? 1 : -1) * (cls.members.length - 1);
-  };
-  /** Whether the class brings no new group (its members are free top-ups). */
-  const covered = (k: number): boolean => {
-    const g = classes[k]!.groups;
-    for (let f = 0; f < nf; f++) if (refs[f]![g[f]!] === 0) return false;
-    return true;
-  };
-  /** Whether opening the class keeps every maxGroups. */
-  const admissible = (k: number): boolean => {
-    const g = classes[k]!.groups;
-    for (let f = 0; f < nf; f++) if (count[f]! >= max[f]! && refs[f]![g[f]!] === 0) return false;
-    return true;
-  };
-  /** Node at which a group was found unable to hold a valid completion (per field). */
-  const blocked = numbering.map((m) => new Int32Array(m.size).fill(-1));
-  /** Whether the class may be opened at this node: within every maxGroups, in no blocked group. */
-  const openable = (k: number): boolean => {
-    if (status[k] !== OPEN || covered(k) || !admissible(k)) return false;
-    const g = classes[k]!.groups;
-    for (let f = 0; f < nf; f++) if (blocked[f]![g[f]!] === node) return false;
-    return true;
-  };
-  const deficit = new Int32Array(nf);
-  const available = new Int32Array(nf);
+  }
 
-  const dfs = (): boolean => {
-    if (visits > s.budget) {
-      exhausted = true;
+  private setIn(k: number, on: boolean): void {
+    const cls = this.classes[k]!;
+    this.join(cls.groups, on ? 1 : -1);
+    this.status[k] = on ? IN : OPEN;
+    this.opened += on ? 1 : -1;
+    this.spare += (on ? 1 : -1) * (cls.members.length - 1);
+  }
+
+  /** Whether the class brings no new group (its members are free top-ups). */
+  private covered(k: number): boolean {
+    const g = this.classes[k]!.groups;
+    for (let f = 0; f < this.nf; f++) if (this.refs[f]![g[f]!] === 0) return false;
+    return true;
+  }
+
+  /** Whether the class may be opened at this node: new groups within every maxGroups, none blocked. */
+  private openable(k: number): boolean {
+    if (this.status[k] !== OPEN || this.covered(k)) return false;
+    const g = this.classes[k]!.groups;
+    for (let f = 0; f < this.nf; f++) {
+      if (this.blocked[f]![g[f]!] === this.node) return false;
+      if (this.count[f]! >= this.max[f]! && this.refs[f]![g[f]!] === 0) return false;
+    }
+    return true;
+  }
+
+  /** One node: true when a solution is found below it (the state then holds it). */
+  dfs(): boolean {
+    if (this.visits > this.budget) {
+      this.exhausted = true;
       return false;
     }
-    node++;
+    this.node++;
+    const { nc, nf, deficit, available, classes } = this;
     let bound = 0;
     let anyDeficit = false;
     for (let f = 0; f < nf; f++) {
-      deficit[f] = Math.max(0, min[f]! - count[f]!);
+      deficit[f] = Math.max(0, this.min[f]! - this.count[f]!);
       available[f] = 0;
       if (deficit[f]! > 0) anyDeficit = true;
       bound = Math.max(bound, deficit[f]!);
     }
     // Each class adds at most one group per field.
-    if (opened + bound > limit) return false;
-    visits += nc;
+    if (this.opened + bound > this.limit) return false;
+    this.visits += nc;
     let free = 0;
-    for (let k = 0; k < nc; k++) if (status[k] !== IN && covered(k)) free += classes[k]!.members.length;
-    const clusters = opened + spare + free;
-    if (!anyDeficit && clusters >= needClusters) return true;
-    if (!blockUnreachable(needClusters - clusters)) return false;
-    visits += nc;
+    for (let k = 0; k < nc; k++)
+      if (this.status[k] !== IN && this.covered(k)) free += classes[k]!.members.length;
+    const clusters = this.opened + this.spare + free;
+    if (!anyDeficit && clusters >= this.needClusters) return true;
+    if (!this.blockUnreachable(this.needClusters - clusters)) return false;
+    this.visits += nc;
     let addable = 0;
     for (let k = 0; k < nc; k++) {
-      if (!openable(k)) continue;
+      if (!this.openable(k)) continue;
       addable += classes[k]!.members.length;
       const g = classes[k]!.groups;
       for (let f = 0; f < nf; f++) {
-        if (deficit[f] === 0 || refs[f]![g[f]!] !== 0 || stamp[f]![g[f]!] === node) continue;
-        stamp[f]![g[f]!] = node;
+        const gf = g[f]!;
+        if (deficit[f] === 0 || this.refs[f]![gf] !== 0 || this.stamp[f]![gf] === this.node) continue;
+        this.stamp[f]![gf] = this.node;
         available[f]!++;
       }
     }
     for (let f = 0; f < nf; f++) if (available[f]! < deficit[f]!) return false;
-    if (clusters + addable < needClusters) return false;
-    const k = branchClass(anyDeficit);
+    if (clusters + addable < this.needClusters) return false;
+    const k = this.branchClass(anyDeficit);
     if (k < 0) return false;
-    setIn(k, true);
-    if (dfs()) return true;
-    setIn(k, false);
-    if (exhausted) return false;
-    status[k] = OUT;
-    const found = dfs();
-    if (!found) status[k] = OPEN;
+    this.setIn(k, true);
+    if (this.dfs()) return true;
+    this.setIn(k, false);
+    if (this.exhausted) return false;
+    this.status[k] = OUT;
+    const found = this.dfs();
+    if (!found) this.status[k] = OPEN;
     return found;
-  };
+  }
 
   /**
    * Bounds where a field h still has room under its maxGroups: a completion opens at most `room`
@@ -242,16 +214,17 @@ export function searchSeeds(s: SeedSearch): SeedSearchResult {
    * zones) and goes straight to the regions that can hold a solution, without enumerating the
    * others.
    */
-  const blockUnreachable = (short: number): boolean => {
+  private blockUnreachable(short: number): boolean {
+    const { nc, nf, classes, refs } = this;
     for (let h = 0; h < nf; h++) {
-      const room = max[h]! - count[h]!;
+      const room = this.max[h]! - this.count[h]!;
       if (room <= 0 || room === Number.POSITIVE_INFINITY) continue;
-      visits += nc;
       // Requirements: each deficient field but h (distinct (h-group, f-group) pairs), then clusters.
-      const wants = fields.map((_, f) => (f === h ? 0 : deficit[f]!));
+      const wants = Array.from(this.deficit, (d, f) => (f === h ? 0 : d));
       wants.push(Math.max(0, short));
       if (wants.every((w) => w === 0)) continue;
-      const seen = fields.map(() => new Set<number>());
+      this.visits += nc;
+      const seen = wants.map(() => new Set<number>());
       const inPresent = new Int32Array(nf + 1);
       const inNew = wants.map(() => new Map<number, number>());
       const bump = (r: number, gh: number, by: number, present: boolean): void => {
@@ -260,7 +233,7 @@ export function searchSeeds(s: SeedSearch): SeedSearchResult {
       };
       const newGroups = new Set<number>();
       for (let k = 0; k < nc; k++) {
-        if (!openable(k)) continue;
+        if (!this.openable(k)) continue;
         const g = classes[k]!.groups;
         const gh = g[h]!;
         const present = refs[h]![gh]! > 0;
@@ -282,21 +255,22 @@ export function searchSeeds(s: SeedSearch): SeedSearchResult {
           if (wants[r] === 0) continue;
           const mine = inNew[r]!.get(gh) ?? 0;
           if (inPresent[r]! + mine + tops[r]!.sumWithout(gh, room - 1) < wants[r]!) {
-            blocked[h]![gh] = node;
+            this.blocked[h]![gh] = this.node;
             break;
           }
         }
       }
     }
     return true;
-  };
+  }
 
   /**
    * The class to branch on: with a deficient field, one bringing a new group to the field with the
    * least slack, helping the most deficient fields; else (only clusters are short) the best
    * openable class. Ties: preference order.
    */
-  const branchClass = (anyDeficit: boolean): number => {
+  private branchClass(anyDeficit: boolean): number {
+    const { nc, nf, deficit, available, refs } = this;
     let target = -1;
     if (anyDeficit) {
       for (let f = 0; f < nf; f++) {
@@ -304,12 +278,12 @@ export function searchSeeds(s: SeedSearch): SeedSearchResult {
         if (target < 0 || available[f]! - deficit[f]! < available[target]! - deficit[target]!) target = f;
       }
     }
-    visits += nc;
+    this.visits += nc;
     let best = -1;
     let bestHelps = -1;
     for (let k = 0; k < nc; k++) {
-      if (!openable(k)) continue;
-      const g = classes[k]!.groups;
+      if (!this.openable(k)) continue;
+      const g = this.classes[k]!.groups;
       if (target >= 0 && refs[target]![g[target]!] !== 0) continue;
       let helps = 0;
       for (let f = 0; f < nf; f++) if (deficit[f]! > 0 && refs[f]![g[f]!] === 0) helps++;
@@ -319,16 +293,28 @@ export function searchSeeds(s: SeedSearch): SeedSearchResult {
       }
     }
     return best;
-  };
+  }
 
-  if (needClusters > limit) return { outcome: 'infeasible' };
-  if (!dfs()) return exhausted ? { outcome: 'exhausted', visits: s.budget } : { outcome: 'infeasible' };
-  return { outcome: 'found', seeds: seedsOf(classes, status, IN, needClusters, covered) };
+  /** The solution: representatives of the opened classes, topped up in preference order. */
+  seeds(): ClusterEntry[] {
+    const seeds: { c: ClusterEntry; at: number }[] = [];
+    const spare: { c: ClusterEntry; at: number }[] = [];
+    this.classes.forEach((cls, k) => {
+      const taken = this.status[k] === IN;
+      if (!taken && !this.covered(k)) return;
+      cls.members.forEach((c, i) => {
+        (taken && i === 0 ? seeds : spare).push({ c, at: cls.positions[i]! });
+      });
+    });
+    spare.sort((a, b) => a.at - b.at);
+    seeds.push(...spare.slice(0, Math.max(0, this.needClusters - seeds.length)));
+    return seeds.sort((a, b) => a.at - b.at).map((x) => x.c);
+  }
 }
 
 /**
  * Sums of the largest values of a group → value map: `sum(n)` of the n largest, and
- * `sumWithout(g, n)` of the n largest among the other groups.
+ * `sumWithout(g, n)` of the n largest among the other groups (n ≤ upTo).
  */
 function topSums(values: ReadonlyMap<number, number>, upTo: number) {
   const sorted = [...values].sort((a, b) => b[1] - a[1]);
@@ -347,26 +333,4 @@ function topSums(values: ReadonlyMap<number, number>, upTo: number) {
       return at !== undefined && at < k ? sum(k + 1) - sorted[at]![1] : sum(k);
     },
   };
-}
-
-/** The representatives of the opened classes, topped up in preference order to `needClusters`. */
-function seedsOf(
-  classes: readonly Klass[],
-  status: Uint8Array,
-  IN: number,
-  needClusters: number,
-  covered: (k: number) => boolean,
-): ClusterEntry[] {
-  const seeds: { c: ClusterEntry; at: number }[] = [];
-  const spare: { c: ClusterEntry; at: number }[] = [];
-  classes.forEach((cls, k) => {
-    const taken = status[k] === IN;
-    if (!taken && !covered(k)) return;
-    cls.members.forEach((c, i) => {
-      (taken && i === 0 ? seeds : spare).push({ c, at: cls.positions[i]! });
-    });
-  });
-  spare.sort((a, b) => a.at - b.at);
-  seeds.push(...spare.slice(0, Math.max(0, needClusters - seeds.length)));
-  return seeds.sort((a, b) => a.at - b.at).map((x) => x.c);
 }
