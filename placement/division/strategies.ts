@@ -56,12 +56,13 @@ export interface DivisionStrategy {
   readonly aggregate: 'none' | 'capacity' | 'price';
   /**
    * Candidates in preference order (materialised lazily where the selection usually needs only
-   * the first few), plus notes for the explanation.
+   * the first few), plus notes for the explanation and what the candidates are ("cluster(s)
+   * with capacity data"), for messages that count them apart from the feasible clusters.
    */
   candidates(
     ctx: DecisionContext,
     feasible: readonly RankedCluster[],
-  ): { ordered: CandidateSeq<RankedCluster>; notes: string[] };
+  ): { ordered: CandidateSeq<RankedCluster>; notes: string[]; label: string };
   /** Replicas per selected cluster within [min, max]; undefined when impossible. */
   divide(
     total: number,
@@ -147,7 +148,11 @@ function weightsByIndex(ctx: DecisionContext): Float64Array {
 const duplicated: DivisionStrategy = {
   algorithm: 'Duplicated',
   aggregate: 'none',
-  candidates: (ctx, feasible) => ({ ordered: byScoreSeq(ctx, feasible), notes: [] }),
+  candidates: (ctx, feasible) => ({
+    ordered: byScoreSeq(ctx, feasible),
+    notes: [],
+    label: 'feasible cluster(s)',
+  }),
   divide: (total, selected) => selected.map(() => total),
 };
 
@@ -160,7 +165,7 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
       const ordered: RankedCluster[] = [];
       for (const r of feasible) if (weight[r.entry.index]! > 0) ordered.push(r);
       const notes = ctx.policy.weights.length === 0 ? ['no staticWeights given: equal weights'] : [];
-      return { ordered: byScoreSeq(ctx, ordered), notes };
+      return { ordered: byScoreSeq(ctx, ordered), notes, label: 'cluster(s) with a static weight > 0' };
     },
     divide: (total, selected, min, max) =>
       websterApportion(
@@ -175,6 +180,9 @@ function staticWeights(ctx: DecisionContext): DivisionStrategy {
   };
 }
 
+/** The candidates of the strategies that keep every feasible cluster with room for a replica. */
+const ROOM = 'cluster(s) with room for a replica';
+
 const availableCapacity: DivisionStrategy = {
   algorithm: 'AvailableCapacity',
   aggregate: 'none',
@@ -187,6 +195,7 @@ const availableCapacity: DivisionStrategy = {
           feasible.filter((r) => r.capacity > 0),
         ),
         notes: ['no cluster reports capacity: equal weights'],
+        label: ROOM,
       };
     }
     // A cluster without capacity data that already runs the workload stays a candidate (weight 1):
@@ -195,12 +204,17 @@ const availableCapacity: DivisionStrategy = {
     const kept = feasible.filter((r) => !Number.isFinite(r.capacity) && ctx.previous.has(r.entry.name));
     const unknown = feasible.filter((r) => !Number.isFinite(r.capacity)).length - kept.length;
     const notes = unknown > 0 ? [`${unknown} cluster(s) without capacity data left out`] : [];
-    if (kept.length === 0) return { ordered: byScoreSeq(ctx, known), notes };
+    if (kept.length === 0)
+      return { ordered: byScoreSeq(ctx, known), notes, label: 'cluster(s) with capacity data' };
     const keptSet = new Set(kept);
     const candidates = feasible.filter(
       (r) => keptSet.has(r) || (Number.isFinite(r.capacity) && r.capacity > 0),
     );
-    return { ordered: byScoreSeq(ctx, candidates), notes };
+    return {
+      ordered: byScoreSeq(ctx, candidates),
+      notes,
+      label: 'cluster(s) with capacity data or running the workload',
+    };
   },
   divide: (total, selected, min, max) =>
     websterApportion(
@@ -227,6 +241,7 @@ const aggregated: DivisionStrategy = {
       byCapacity,
     ),
     notes: [],
+    label: ROOM,
   }),
   divide: (total, _selected, min, max) => greedyFill(total, min, max),
 };
@@ -254,6 +269,7 @@ const costOptimized: DivisionStrategy = {
     return {
       ordered: lazySeq(items, byCost),
       notes: unpriced > 0 ? [`${unpriced} cluster(s) without a price ranked last`] : [],
+      label: ROOM,
     };
   },
   divide: (total, _selected, min, max) => greedyFill(total, min, max),

@@ -7,7 +7,10 @@ import { type DivisionStrategy, type RankedCluster, strategyFor } from '../divis
 import type { Registry } from '../framework/registry.js';
 import { runFilters, runScores } from '../framework/run.js';
 import type { DecisionContext, FilterOutcome, ScoreOutcome } from '../framework/types.js';
+import type { CandidateScope } from '../spread/candidates.js';
+import { countGroups } from '../spread/groups.js';
 import type { UnschedulableReason } from '../types.js';
+import { noFitOutcome } from './no-fit.js';
 import { type Placement, type PlaceResult, place } from './place.js';
 import { chooseStable, type StabilityChoice, weightsDecide } from './stability.js';
 
@@ -23,21 +26,6 @@ export interface Attempt {
   outcome:
     | { ok: true; placement: Placement; groups: string[][]; stability: StabilityChoice }
     | { ok: false; reason: UnschedulableReason; message: string };
-}
-
-function noFitMessage(
-  filter: FilterOutcome,
-  fleetSize: number,
-  pluginOrder: readonly string[],
-): { reason: UnschedulableReason; message: string } {
-  // Counted in the order the plugins run, so the message reads the same for every fleet.
-  const counts = new Map<string, number>(pluginOrder.map((name) => [name, 0]));
-  for (const r of filter.rejections)
-    if (r !== undefined) counts.set(r.plugin, (counts.get(r.plugin) ?? 0) + 1);
-  for (const [plugin, n] of counts) if (n === 0) counts.delete(plugin);
-  const parts = [...counts].map(([plugin, n]) => `${n} rejected by ${plugin}`);
-  const reason: UnschedulableReason = counts.has('Residency') ? 'ResidencyUnsatisfiable' : 'NoClusterFits';
-  return { reason, message: `0/${fleetSize} clusters fit${parts.length > 0 ? `: ${parts.join(', ')}` : ''}` };
 }
 
 /** Runs one attempt with the given plugins. */
@@ -58,14 +46,7 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
   if (filter.feasible.length === 0) {
     return {
       ...base,
-      outcome: {
-        ok: false,
-        ...noFitMessage(
-          filter,
-          ctx.fleet.clusters.length,
-          registry.filters.map((p) => p.name),
-        ),
-      },
+      outcome: { ok: false, ...noFitOutcome(ctx, filter, registry.filters) },
     };
   }
 
@@ -78,7 +59,7 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
     unitCost: ctx.unitCostOf(entry),
   }));
   const strategy = strategyFor(ctx);
-  const { ordered, notes } = strategy.candidates(ctx, ranked);
+  const { ordered, notes, label } = strategy.candidates(ctx, ranked);
   const withScores = { ...base, score, strategy, notes };
   if (ordered.length === 0) {
     const outcome =
@@ -101,9 +82,18 @@ export function attempt(ctx: DecisionContext, registry: Registry): Attempt {
     const pos = entry !== undefined ? positions[entry.index]! : -1;
     return pos >= 0 ? score.objective[pos]! : 0;
   };
-  const fresh: PlaceResult = place(ctx, strategy, ordered);
+  // Messages count the candidates' groups under their own name; the feasible clusters' groups are
+  // counted only if a message needs them.
+  const scope: CandidateScope = {
+    label: ordered.length === filter.feasible.length ? 'feasible cluster(s)' : label,
+    feasible: {
+      count: filter.feasible.length,
+      groups: (field) => countGroups(ctx.fleet, filter.feasible, field),
+    },
+  };
+  const fresh: PlaceResult = place(ctx, strategy, ordered, scope);
   const incremental: PlaceResult | undefined =
-    ctx.previous.size > 0 ? place(ctx, strategy, ordered, ctx.previous) : undefined;
+    ctx.previous.size > 0 ? place(ctx, strategy, ordered, scope, ctx.previous) : undefined;
   const choice = chooseStable(ctx, fresh, incremental, objectiveOf, weightsDecide(ctx, strategy));
   if (!choice.result.ok) return { ...withScores, outcome: choice.result };
   const { placement, groups } = choice.result;

@@ -8,13 +8,9 @@ import type { CandidateSeq } from '../division/order.js';
 import type { DivisionStrategy, RankedCluster } from '../division/strategies.js';
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { DecisionContext } from '../framework/types.js';
-import {
-  type CandidateList,
-  checkSpread,
-  groupKey,
-  type SelectionRole,
-  selectClusters,
-} from '../spread/select.js';
+import type { CandidateList, CandidateScope } from '../spread/candidates.js';
+import { groupKey } from '../spread/group-key.js';
+import { checkSpread, type SelectionRole, selectClusters } from '../spread/select.js';
 import type { UnschedulableReason } from '../types.js';
 
 /** A placement: cluster name → replicas (undefined for non-replicated objects), in preference order. */
@@ -53,11 +49,20 @@ function entriesOf(seq: {
   return { length: seq.length, at: (i) => seq.at(i)?.entry };
 }
 
-/** Places the template over `ordered` candidates; `previous` (name → replicas) makes it incremental. */
+/** Scaling down, the candidates are the clusters the previous placement runs on. */
+function survivorScope(scope: CandidateScope): CandidateScope {
+  return { ...scope, label: 'cluster(s) of the previous placement' };
+}
+
+/**
+ * Places the template over `ordered` candidates (`scope` says what they are, for failure messages);
+ * `previous` (name → replicas) makes it incremental.
+ */
 export function place(
   ctx: DecisionContext,
   strategy: DivisionStrategy,
   ordered: CandidateSeq<RankedCluster>,
+  scope: CandidateScope,
   previous?: ReadonlyMap<string, number | undefined>,
 ): PlaceResult {
   const replicas = ctx.template.replicas;
@@ -70,6 +75,7 @@ export function place(
     const sel = selectClusters({
       constraints,
       candidates: entriesOf(ordered),
+      scope,
       forced: survivors.map((r) => r.entry),
     });
     if (!sel.ok) return fail('SpreadConstraintUnsatisfiable', sel.message);
@@ -105,6 +111,7 @@ export function place(
   const sel = selectClusters({
     constraints,
     candidates: entriesOf({ length: pool.length, at: poolAt }),
+    scope: scaleDown ? survivorScope(scope) : scope,
     // Scaling down, the pool is the survivors themselves: none is forced, so that coverage picks
     // seeds among them and each seed keeps a replica (else the cheapest or largest cluster could
     // absorb every remaining replica and leave a spread group empty).

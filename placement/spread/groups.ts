@@ -5,7 +5,7 @@
  */
 import type { ClusterEntry, FleetSnapshot } from '../fleet/snapshot.js';
 import type { SpreadConstraint } from '../policy/schema.js';
-import { groupKey } from './select.js';
+import { groupKey } from './group-key.js';
 
 type Field = SpreadConstraint['spreadByField'];
 

@@ -7,39 +7,24 @@
  *      maxGroups the selection fails (the caller then schedules afresh);
  *   1. coverage: while some constraint has too few groups, add the candidate that brings a new
  *      group to the most deficient constraints without exceeding any maxGroups (ties: preference
- *      order). These clusters are "seeds": each must receive at least one replica;
+ *      order). These clusters are "seeds": each must receive at least one replica. This pass is
+ *      greedy; when it gets stuck (one constraint's maxGroups blocks another's minGroups) or needs
+ *      more seeds than maxSeeds, a complete search (search.ts) picks the seeds instead, starting
+ *      again from the forced clusters. What the greedy pass solves is never searched, so its
+ *      result does not depend on the search;
  *   2. fill: add the remaining candidates in preference order while no maxGroups is exceeded and
  *      the caller's `enough` condition is not met (Duplicated and Spread take all; Aggregated and
  *      CostOptimized stop once capacity covers the replicas — CostOptimized counting forced and
  *      seed clusters only for their guaranteed replicas, see SelectOptions.enough).
- * Greedy, so it can miss a solution when one constraint's maxGroups and another's minGroups
- * interact tightly; it then reports SpreadConstraintUnsatisfiable with the constraint at fault.
+ * A failure says why (failure.ts): a constraint whose candidates span too few groups, too few
+ * replicas for the seeds, constraints proven to conflict, or a search that ran out of budget.
  */
 import type { ClusterEntry } from '../fleet/snapshot.js';
 import type { SpreadConstraint } from '../policy/schema.js';
-
-/** The group a cluster belongs to for one spread field. */
-export function groupKey(c: ClusterEntry, field: SpreadConstraint['spreadByField']): string {
-  switch (field) {
-    case 'provider':
-      return c.provider;
-    case 'region':
-      return c.regionKey;
-    case 'zone':
-      return c.zoneKey ?? `${c.regionKey}:?`;
-    case 'cluster':
-      return c.name;
-  }
-}
-
-/**
- * Candidates in preference order, read by position: a plain array, or a lazily ordered sequence
- * of which selection usually reads only the first few (see division/order.ts).
- */
-export interface CandidateList {
-  readonly length: number;
-  at(i: number): ClusterEntry | undefined;
-}
+import type { CandidateList, CandidateScope } from './candidates.js';
+import { conflictMessage, exhaustedMessage, seedsMessage, shortfallMessage } from './failure.js';
+import { groupKey, type SpreadField } from './group-key.js';
+import { DEFAULT_SEARCH_BUDGET, searchSeeds } from './search.js';
 
 /** How a cluster entered the selection. */
 export type SelectionRole = 'forced' | 'seed' | 'fill';
@@ -54,6 +39,8 @@ export interface SelectOptions {
   constraints: readonly SpreadConstraint[];
   /** Candidates, best first. */
   candidates: CandidateList;
+  /** What the candidates are, for failure messages (default: "candidate clusters"). */
+  scope?: CandidateScope;
   /** Clusters that must be in S (a subset of candidates). */
   forced?: readonly ClusterEntry[];
   /**
@@ -65,74 +52,140 @@ export interface SelectOptions {
   enough?: { capacity: (c: ClusterEntry, role: SelectionRole) => number; needed: number };
   /** Upper bound on seeds (Divided: the replica count, since each seed needs a replica). */
   maxSeeds?: number;
+  /** Class visits the search for seeds may make (default DEFAULT_SEARCH_BUDGET). */
+  searchBudget?: number;
+}
+
+/** The clusters selected so far and the groups they span per constraint. */
+class Selection {
+  readonly counts: Map<string, number>[];
+  readonly selected: ClusterEntry[] = [];
+  readonly inSet = new Set<number>();
+  readonly seeds = new Set<string>();
+  capacity = 0;
+  private readonly fields: SpreadField[];
+  private readonly max: (number | undefined)[];
+
+  constructor(
+    private readonly enough: SelectOptions['enough'],
+    constraints: readonly SpreadConstraint[],
+  ) {
+    this.counts = constraints.map(() => new Map<string, number>());
+    this.fields = constraints.map((k) => k.spreadByField);
+    this.max = constraints.map((k) => k.maxGroups);
+  }
+
+  /** Whether adding `c` keeps every maxGroups. */
+  admissible(c: ClusterEntry): boolean {
+    for (let i = 0; i < this.fields.length; i++) {
+      const max = this.max[i];
+      const groups = this.counts[i]!;
+      if (max !== undefined && groups.size >= max && !groups.has(groupKey(c, this.fields[i]!))) return false;
+    }
+    return true;
+  }
+
+  add(c: ClusterEntry, role: SelectionRole): void {
+    this.selected.push(c);
+    this.inSet.add(c.index);
+    if (role === 'seed') this.seeds.add(c.name);
+    if (this.enough !== undefined) this.capacity += this.enough.capacity(c, role);
+    for (let i = 0; i < this.fields.length; i++) {
+      const groups = this.counts[i]!;
+      const key = groupKey(c, this.fields[i]!);
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+  }
 }
 
 /** Selects clusters under spread constraints (see file comment). */
 export function selectClusters(opts: SelectOptions): SelectionResult {
+  const forced = opts.forced ?? [];
+  let s = new Selection(opts.enough, opts.constraints);
+  for (const c of forced) {
+    if (!s.admissible(c)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
+    s.add(c, 'forced');
+  }
+  if (!greedyCoverage(s, opts)) {
+    const found = searchCoverage(opts, forced);
+    if (!found.ok) return found;
+    s = new Selection(opts.enough, opts.constraints);
+    for (const c of forced) s.add(c, 'forced');
+    for (const c of found.seeds) s.add(c, 'seed');
+  }
+  fill(s, opts);
+  return {
+    ok: true,
+    selected: s.selected,
+    seeds: s.seeds,
+    groups: s.counts.map((m) => [...m.keys()].sort()),
+  };
+}
+
+/** Phase 1, greedy; false when it gets stuck or needs more than maxSeeds seeds. */
+function greedyCoverage(s: Selection, opts: SelectOptions): boolean {
   const { constraints, candidates } = opts;
   const k = constraints.length;
-  const fields = constraints.map((c) => c.spreadByField);
-  const counts = constraints.map(() => new Map<string, number>());
-  const selected: ClusterEntry[] = [];
-  const inSet = new Set<number>();
-  const seeds = new Set<string>();
-  let capacity = 0;
-
-  const admissible = (c: ClusterEntry): boolean => {
-    for (let i = 0; i < k; i++) {
-      const max = constraints[i]!.maxGroups;
-      if (max !== undefined && counts[i]!.size >= max && !counts[i]!.has(groupKey(c, fields[i]!)))
-        return false;
-    }
-    return true;
-  };
-  const add = (c: ClusterEntry, role: SelectionRole): void => {
-    selected.push(c);
-    inSet.add(c.index);
-    if (opts.enough !== undefined) capacity += opts.enough.capacity(c, role);
-    for (let i = 0; i < k; i++) {
-      const key = groupKey(c, fields[i]!);
-      counts[i]!.set(key, (counts[i]!.get(key) ?? 0) + 1);
-    }
-  };
-
-  for (const c of opts.forced ?? []) {
-    if (!admissible(c)) return { ok: false, message: 'previous placement exceeds a maxGroups' };
-    add(c, 'forced');
-  }
-
-  // Phase 1: coverage.
   for (;;) {
-    const deficient = constraints.map((c, i) => counts[i]!.size < c.minGroups);
+    const deficient = constraints.map((c, i) => s.counts[i]!.size < c.minGroups);
     // No candidate can help more constraints than are deficient: the first that helps them all
     // is the best, and the rest of the order need not be read.
     const most = deficient.filter(Boolean).length;
-    if (most === 0) break;
+    if (most === 0) return true;
     let best: ClusterEntry | undefined;
     let bestHelps = 0;
     for (let j = 0; j < candidates.length; j++) {
       const c = candidates.at(j)!;
-      if (inSet.has(c.index)) continue;
+      if (s.inSet.has(c.index)) continue;
       let helps = 0;
-      for (let i = 0; i < k; i++) if (deficient[i] && !counts[i]!.has(groupKey(c, fields[i]!))) helps++;
-      if (helps > bestHelps && admissible(c)) {
+      for (let i = 0; i < k; i++)
+        if (deficient[i] && !s.counts[i]!.has(groupKey(c, constraints[i]!.spreadByField))) helps++;
+      if (helps > bestHelps && s.admissible(c)) {
         best = c;
         bestHelps = helps;
         if (helps === most) break;
       }
     }
-    if (best === undefined) return { ok: false, message: coverageFailure(constraints, candidates, counts) };
-    add(best, 'seed');
-    seeds.add(best.name);
-    if (opts.maxSeeds !== undefined && seeds.size > opts.maxSeeds) {
+    if (best === undefined) return false;
+    s.add(best, 'seed');
+    if (opts.maxSeeds !== undefined && s.seeds.size > opts.maxSeeds) return false;
+  }
+}
+
+/** Phase 1 again when the greedy pass failed: the search, or why there is no selection. */
+function searchCoverage(
+  opts: SelectOptions,
+  forced: readonly ClusterEntry[],
+): { ok: true; seeds: ClusterEntry[] } | { ok: false; message: string } {
+  const { constraints, candidates, scope, maxSeeds } = opts;
+  const r = searchSeeds({
+    constraints,
+    candidates,
+    forced,
+    ...(maxSeeds !== undefined ? { maxSeeds } : {}),
+    budget: opts.searchBudget ?? DEFAULT_SEARCH_BUDGET,
+  });
+  const n = candidates.length;
+  switch (r.outcome) {
+    case 'found':
+      return { ok: true, seeds: r.seeds };
+    case 'short':
+      return { ok: false, message: shortfallMessage(r.shortfalls, n, scope) };
+    case 'seeds':
+      return { ok: false, message: seedsMessage(maxSeeds ?? 0) };
+    case 'infeasible':
+      return { ok: false, message: conflictMessage(constraints, n, scope, forced.length, maxSeeds) };
+    case 'exhausted':
       return {
         ok: false,
-        message: `${opts.maxSeeds} replicas cannot cover every spread constraint's minGroups`,
+        message: exhaustedMessage(constraints, n, r.visits, scope, forced.length, maxSeeds),
       };
-    }
   }
+}
 
-  // Phase 2: fill.
+/** Phase 2: the remaining candidates in preference order, within every maxGroups, until enough. */
+function fill(s: Selection, opts: SelectOptions): void {
+  const { constraints, candidates } = opts;
   const needed = opts.enough?.needed ?? Number.POSITIVE_INFINITY;
   const anyMax = constraints.some((c) => c.maxGroups !== undefined);
   // Once a maxGroups on spreadByField cluster is reached no further candidate is admissible (each
@@ -142,33 +195,12 @@ export function selectClusters(opts: SelectOptions): SelectionResult {
   );
   const clusterCap = capByCluster >= 0 ? constraints[capByCluster]!.maxGroups! : Number.POSITIVE_INFINITY;
   for (let j = 0; j < candidates.length; j++) {
-    if (capacity >= needed) break;
-    if (capByCluster >= 0 && counts[capByCluster]!.size >= clusterCap) break;
+    if (s.capacity >= needed) break;
+    if (capByCluster >= 0 && s.counts[capByCluster]!.size >= clusterCap) break;
     const c = candidates.at(j)!;
-    if (inSet.has(c.index)) continue;
-    if (!anyMax || admissible(c)) add(c, 'fill');
+    if (s.inSet.has(c.index)) continue;
+    if (!anyMax || s.admissible(c)) s.add(c, 'fill');
   }
-  return { ok: true, selected, seeds, groups: counts.map((m) => [...m.keys()].sort()) };
-}
-
-function coverageFailure(
-  constraints: readonly SpreadConstraint[],
-  candidates: CandidateList,
-  counts: readonly Map<string, number>[],
-): string {
-  const parts: string[] = [];
-  constraints.forEach((k, i) => {
-    if (counts[i]!.size >= k.minGroups) return;
-    const groups = new Set<string>();
-    for (let j = 0; j < candidates.length; j++) groups.add(groupKey(candidates.at(j)!, k.spreadByField));
-    const available = groups.size;
-    parts.push(
-      `spreadByField ${k.spreadByField} needs minGroups ${k.minGroups}, ${available} feasible group(s)`,
-    );
-  });
-  return parts.length > 0
-    ? parts.join('; ')
-    : 'spread constraints conflict (maxGroups of one blocks minGroups of another)';
 }
 
 /** Whether a final placement satisfies every spread constraint. */

@@ -103,10 +103,22 @@ function checkInvariants(
     expect(r.message.length).toBeGreaterThan(0);
     expect(r.explanation.messages).toContain(r.message);
     expect(r.explanation.placement).toEqual([]);
-    // Without spread constraints a Duplicated placement fails only when no term has a fitting cluster.
-    if (!divided(spec) && spec.spreadConstraints === undefined) {
+    // No cluster fits the last term tried; the reason names residency exactly when, without
+    // residency, some cluster would fit it.
+    if (r.reason === 'NoClusterFits' || r.reason === 'ResidencyUnsatisfiable') {
+      const last = termsOf(spec).length - 1;
+      const unrestricted: PlacementPolicySpec = { ...spec };
+      delete unrestricted.residency;
+      expect(oracleFeasible(spec, t, last, fleet)).toEqual([]);
+      expect(r.reason === 'ResidencyUnsatisfiable', r.message).toBe(
+        oracleFeasible(unrestricted, t, last, fleet).length > 0,
+      );
+    }
+    // A Duplicated placement fails only when no term has a choice of fitting clusters that meets
+    // the spread constraints (without any: no fitting cluster), found by brute force.
+    if (!divided(spec)) {
       termsOf(spec).forEach((_, i) => {
-        expect(oracleFeasible(spec, t, i, fleet)).toEqual([]);
+        expect(spreadSatisfiable(spec, oracleFeasible(spec, t, i, fleet), fleet), `term ${i}`).toBe(false);
       });
     }
     return;
@@ -142,10 +154,13 @@ function checkInvariants(
       if (k.maxGroups !== undefined) expect(groups).toBeLessThanOrEqual(k.maxGroups);
     }
   }
-  // Duplicated without spread: exactly the clusters that fit, under the first term with any.
-  if (!divided(spec) && spec.spreadConstraints === undefined) {
-    for (let i = 0; i < used!.index; i++) expect(oracleFeasible(spec, t, i, fleet)).toEqual([]);
-    expect([...names].sort()).toEqual(oracleFeasible(spec, t, used!.index, fleet));
+  // Duplicated: under the first term with a valid choice of fitting clusters; without spread,
+  // exactly the clusters that fit.
+  if (!divided(spec)) {
+    for (let i = 0; i < used!.index; i++)
+      expect(spreadSatisfiable(spec, oracleFeasible(spec, t, i, fleet), fleet), `term ${i}`).toBe(false);
+    if (spec.spreadConstraints === undefined)
+      expect([...names].sort()).toEqual(oracleFeasible(spec, t, used!.index, fleet));
   }
   // Every cluster not placed says why, naming the plugin.
   for (const c of fleet) {
@@ -153,6 +168,25 @@ function checkInvariants(
     const why = explainCluster(r.explanation, c.name);
     if (!why.feasible) expect(why.plugin).not.toBe('NotEvaluated');
   }
+}
+
+/** Whether some non-empty choice of the named clusters meets every spread constraint (brute force). */
+function spreadSatisfiable(
+  spec: PlacementPolicySpec,
+  names: readonly string[],
+  fleet: ClusterSnapshot[],
+): boolean {
+  const clusters = names.map((n) => fleet.find((c) => c.name === n)!);
+  const constraints = spec.spreadConstraints ?? [];
+  for (let mask = 1; mask < 1 << clusters.length; mask++) {
+    const chosen = clusters.filter((_, i) => (mask >> i) & 1);
+    const ok = constraints.every((k) => {
+      const groups = new Set(chosen.map((c) => oracleGroup(c, k.spreadByField))).size;
+      return groups >= k.minGroups && (k.maxGroups === undefined || groups <= k.maxGroups);
+    });
+    if (ok) return true;
+  }
+  return false;
 }
 
 function shuffle<T>(xs: readonly T[], keys: readonly number[]): T[] {

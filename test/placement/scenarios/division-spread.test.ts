@@ -221,7 +221,9 @@ describe('spread constraints', () => {
       run(clouds, { spreadConstraints: [{ spreadByField: 'region', minGroups: 4 }] }, 4),
     );
     expect(few.reason).toBe('SpreadConstraintUnsatisfiable');
-    expect(few.message).toBe('spreadByField region needs minGroups 4, 3 feasible group(s)');
+    expect(few.message).toBe(
+      'spreadByField region needs minGroups 4: 3 group(s) among the 4 feasible cluster(s)',
+    );
     const small = unschedulable(
       run(
         clouds,

@@ -99,4 +99,38 @@ describe('explanation', () => {
     );
     expect(formatExplanation(u.explanation)).toContain(`note: ${u.message}`);
   });
+
+  it('a spread shortfall counts the groups of the candidates apart from those of the feasible clusters', () => {
+    // Only the AWS clusters report capacity: AvailableCapacity leaves the GCP one out, so the
+    // candidates span one provider although the feasible clusters span two.
+    const u = unschedulable(
+      schedule({
+        template: template({ replicas: 2 }),
+        policies: [
+          policy('shop', {
+            spreadConstraints: [{ spreadByField: 'provider', minGroups: 2 }],
+            replicaScheduling: { type: 'Divided', division: 'AvailableCapacity' },
+          }),
+        ],
+        fleet: [
+          cluster('aws-a', {
+            region: 'eu-central-1',
+            available: capacity(8000),
+            allocatable: capacity(8000),
+          }),
+          cluster('aws-b', { region: 'eu-west-1', available: capacity(8000), allocatable: capacity(8000) }),
+          cluster('gcp-a', { provider: 'gcp', region: 'europe-west1' }),
+        ],
+        now: NOW,
+      }),
+    );
+    expect(u.reason).toBe('SpreadConstraintUnsatisfiable');
+    expect(u.message).toBe(
+      'spreadByField provider needs minGroups 2: 1 group(s) among the 2 cluster(s) with capacity data (2 among the 3 feasible cluster(s))',
+    );
+    const text = formatExplanation(u.explanation);
+    expect(text).toContain('division: AvailableCapacity (1 cluster(s) without capacity data left out)');
+    expect(text).toContain('spread by provider: min 2, 2 feasible, selected []');
+    expect(text).toContain(`note: ${u.message}`);
+  });
 });

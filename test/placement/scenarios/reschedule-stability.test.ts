@@ -57,7 +57,7 @@ describe('zero-replica Divided placements', () => {
     ]);
     expect(first.explanation.affinityTerms.map((t) => t.outcome)).toEqual(['Failed', 'Used', 'NotTried']);
     expect(first.explanation.affinityTerms[0]!.reason).toBe(
-      'SpreadConstraintUnsatisfiable: spreadByField provider needs minGroups 2, 1 feasible group(s)',
+      'SpreadConstraintUnsatisfiable: spreadByField provider needs minGroups 2: 1 group(s) among the 1 cluster(s) with capacity data (2 among the 3 feasible cluster(s))',
     );
   });
 
