@@ -10,6 +10,7 @@ import {
   type PlacementPolicySpec,
   type PlacementPolicySpecInput,
   placementPolicySpecSchema,
+  type SpreadConstraint,
   type Taint,
   type TemplateInfo,
   type Toleration,
@@ -170,8 +171,13 @@ const tolerationArb: fc.Arbitrary<PlacementPolicySpecInput['tolerations']> = fc.
   { maxLength: 3 },
 );
 
-const spreadArb = fc
-  .uniqueArray(
+/** Spread constraints, at most one per field, each minGroups up to `maxMin`, some with a maxGroups up to 2 above it. */
+export function spreadConstraintsArb(opts: {
+  maxMin: number;
+  minLength?: number;
+  maxLength: number;
+}): fc.Arbitrary<SpreadConstraint[]> {
+  return fc.uniqueArray(
     fc
       .record({
         spreadByField: fc.constantFrom(
@@ -180,7 +186,7 @@ const spreadArb = fc
           'zone' as const,
           'cluster' as const,
         ),
-        minGroups: fc.integer({ min: 1, max: 3 }),
+        minGroups: fc.integer({ min: 1, max: opts.maxMin }),
         extra: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
       })
       .map(({ spreadByField, minGroups, extra }) => ({
@@ -188,9 +194,13 @@ const spreadArb = fc
         minGroups,
         ...(extra !== undefined ? { maxGroups: minGroups + extra } : {}),
       })),
-    { selector: (s) => s.spreadByField, maxLength: 2 },
-  )
-  .map((xs) => (xs.length > 0 ? xs : undefined));
+    { selector: (k) => k.spreadByField, minLength: opts.minLength ?? 0, maxLength: opts.maxLength },
+  );
+}
+
+const spreadArb = spreadConstraintsArb({ maxMin: 3, maxLength: 2 }).map((xs) =>
+  xs.length > 0 ? xs : undefined,
+);
 
 const replicaSchedulingArb = fc.oneof(
   fc.constant(undefined),

@@ -15,7 +15,7 @@ import {
   type SpreadConstraint,
 } from '../../placement/index.js';
 import { checkSpread, selectClusters } from '../../placement/spread/select.js';
-import { REGIONS } from './arbitraries.js';
+import { REGIONS, spreadConstraintsArb } from './arbitraries.js';
 
 const RUNS = { numRuns: Number(process.env.FEDGATE_PROPERTY_RUNS ?? 150) * 10 };
 const PROVIDERS = ['aws', 'gcp', 'azure'] as const;
@@ -42,25 +42,7 @@ const fleetArb = fc.array(clusterArb, { minLength: 2, maxLength: 8 }).map((bodie
   }),
 );
 
-const constraintsArb: fc.Arbitrary<SpreadConstraint[]> = fc.uniqueArray(
-  fc
-    .record({
-      spreadByField: fc.constantFrom(
-        'provider' as const,
-        'region' as const,
-        'zone' as const,
-        'cluster' as const,
-      ),
-      minGroups: fc.integer({ min: 1, max: 4 }),
-      extra: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-    })
-    .map(({ spreadByField, minGroups, extra }) => ({
-      spreadByField,
-      minGroups,
-      ...(extra !== undefined ? { maxGroups: minGroups + extra } : {}),
-    })),
-  { selector: (k) => k.spreadByField, minLength: 2, maxLength: 4 },
-);
+const constraintsArb = spreadConstraintsArb({ maxMin: 4, minLength: 2, maxLength: 4 });
 
 /** A fleet, its candidates in a random preference order, forced clusters among them, a seed limit. */
 const caseArb = fleetArb.chain((fleet) =>
