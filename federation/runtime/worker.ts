@@ -113,7 +113,10 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
             },
           })),
         );
-        return d.kind === 'resync' ? enqueueAllTemplates(store, queues, `-r${job.timestamp}`) : items.length;
+        if (d.kind !== 'resync') return items.length;
+        // Also after Redis lost its data (no persistence) while this worker ran: one EXISTS when complete.
+        await store.indexReferences([BINDING_TYPE]);
+        return enqueueAllTemplates(store, queues, `-r${job.timestamp}`);
       }
     }
   };

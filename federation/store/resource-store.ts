@@ -154,7 +154,11 @@ export class ResourceStore {
    * how many objects it indexed.
    */
   async indexReferences(types: readonly string[]): Promise<number> {
-    if (await this.referencesIndexed()) return 0;
+    // Asks Redis, not the cached answer: a Redis that lost its data (no persistence) lost the mark too.
+    if ((await this.redis.exists(this.referencesIndexedKey)) === 1) {
+      this.indexed = true;
+      return 0;
+    }
     let indexed = 0;
     for (const type of types.filter(keepsReferences)) {
       const members = await this.redis.smembers(this.indexKey(type));
