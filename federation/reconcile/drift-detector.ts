@@ -10,6 +10,7 @@ import { jobIds } from '../queue/queues.js';
 import type { BindingClusterStatus, ClusterDrift } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { ObjectKey } from '../resources/kube-object.js';
+import { ALL_NAMESPACES, clusterReference } from '../store/references.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
@@ -172,7 +173,7 @@ export class DriftDetector {
     if (!mc || ready === undefined || ready === 'Unknown') return summary(); // unreachable: nothing to read
     const client = this.clients.get(mc);
     const snapshot = toClusterSnapshot(mc);
-    const { items } = await this.store.list(BINDING_TYPE);
+    const items = await this.store.referrers(BINDING_TYPE, ALL_NAMESPACES, clusterReference(clusterName));
     const byKind = new Map<string, BindingObject[]>();
     for (const b of items as BindingObject[]) {
       if (!b.spec.clusters.some((c) => c.name === clusterName)) continue;

@@ -6,6 +6,7 @@ import type { Queues } from '../queue/queues.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import type { ClusterResources, Condition, MemberClusterStatus } from '../resources/member-cluster.js';
+import { ALL_NAMESPACES, clusterReference } from '../store/references.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import type { MemberClusterObject } from './cluster-snapshot.js';
@@ -103,7 +104,7 @@ export class HealthReconciler {
 
   /** Sets every binding status of a replaced cluster back to Pending: nothing is applied there any more. */
   private async markReplaced(cluster: string, nowIso: string): Promise<void> {
-    const { items } = await this.store.list(BINDING_TYPE);
+    const items = await this.store.referrers(BINDING_TYPE, ALL_NAMESPACES, clusterReference(cluster));
     for (const b of items as BindingObject[]) {
       if (!b.spec.clusters.some((c) => c.name === cluster)) continue;
       const status: BindingClusterStatus = {

@@ -4,21 +4,39 @@ import type { KubeObject } from '../resources/kube-object.js';
 
 /**
  * The references the store indexes, so that "which objects reference X" is one set read rather
- * than a scan of the namespace: a Binding references the dependencies of its workload (ConfigMaps,
- * Secrets, ServiceAccounts, PVCs of its namespace), as `Kind/name`.
+ * than a scan: a Binding references the dependencies of its workload (ConfigMaps, Secrets,
+ * ServiceAccounts, PVCs of its namespace) and the member clusters it places the workload in.
+ * A reference is indexed in a scope: the object's namespace, or ALL_NAMESPACES.
  */
 export function keepsReferences(type: string): boolean {
   return type === BINDING_TYPE;
 }
 
-/** The references `object` (of `type`) holds, sorted and without repeats; [] for a type that keeps none. */
+/** The scope of references looked up across namespaces (no namespace is named `*`). */
+export const ALL_NAMESPACES = '*';
+
+/**
+ * The references `object` (of `type`) holds, as `scope:reference`, sorted and without repeats;
+ * [] for a type that keeps none.
+ */
 export function referencesOf(type: string, object: KubeObject | undefined): string[] {
   if (!object || !keepsReferences(type)) return [];
-  const deps = (object.spec as BindingSpec | undefined)?.dependencies ?? [];
-  return [...new Set(deps.map((d) => dependencyReference(d.kind, d.name)))].sort();
+  const spec = object.spec as BindingSpec | undefined;
+  const namespace = object.metadata.namespace ?? '';
+  return [
+    ...new Set([
+      ...(spec?.dependencies ?? []).map((d) => `${namespace}:${dependencyReference(d.kind, d.name)}`),
+      ...(spec?.clusters ?? []).map((c) => `${ALL_NAMESPACES}:${clusterReference(c.name)}`),
+    ]),
+  ].sort();
 }
 
-/** How a Binding names one dependency in the reference index. */
+/** How a Binding names one dependency (scope: its namespace). */
 export function dependencyReference(kind: string, name: string): string {
   return `${kind}/${name}`;
+}
+
+/** How a Binding names a member cluster it places its workload in (scope: ALL_NAMESPACES). */
+export function clusterReference(cluster: string): string {
+  return `cluster/${cluster}`;
 }

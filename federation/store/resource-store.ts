@@ -6,7 +6,7 @@ import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import { formatKey } from '../resources/kube-object.js';
 import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
 import { type LabelRequirement, matchesLabels, parseLabelSelector } from './label-selector.js';
-import { keepsReferences, referencesOf } from './references.js';
+import { ALL_NAMESPACES, keepsReferences, referencesOf } from './references.js';
 import { CLUSTER_STATUS_SCRIPT, INDEX_REFERENCES_SCRIPT, READ_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
 /** Options of the store. */
@@ -125,25 +125,27 @@ export class ResourceStore {
   }
 
   /**
-   * The objects of `type` in `namespace` that hold `reference` (see references.ts): Bindings whose
-   * workload depends on a ConfigMap, say. One set read once the index is complete (every writer
-   * keeps it; `indexReferences` completes it for objects written before); a scan of the namespace
-   * until then.
+   * The objects of `type` that hold `reference` in `scope` (see references.ts): Bindings in a
+   * namespace whose workload depends on a ConfigMap, or Bindings of every namespace that place their
+   * workload in a cluster (scope ALL_NAMESPACES), sorted by namespace and name. One set read once
+   * the index is complete (every writer keeps it; `indexReferences` completes it for objects
+   * written before); a scan until then.
    */
-  async referrers(type: string, namespace: string, reference: string): Promise<KubeObject[]> {
+  async referrers(type: string, scope: string, reference: string): Promise<KubeObject[]> {
+    const token = `${scope}:${reference}`;
     if (!(await this.referencesIndexed())) {
-      const { items } = await this.list(type, { namespace });
-      return items.filter((o) => referencesOf(type, o).includes(reference));
+      const { items } = await this.list(type, scope === ALL_NAMESPACES ? {} : { namespace: scope });
+      return items.filter((o) => referencesOf(type, o).includes(token));
     }
-    const names = (await this.redis.smembers(this.referencePrefix(type, namespace) + reference)).sort();
-    if (names.length === 0) return [];
-    const bodies = await this.redis
-      .pipeline(names.map((name) => ['hget', this.objectKey({ type, namespace, name }), 'obj']))
-      .exec();
+    const members = (await this.redis.smembers(this.referencePrefix(type) + token)).sort();
     const out: KubeObject[] = [];
-    for (const [err, body] of bodies ?? []) {
-      if (err) throw err;
-      if (typeof body === 'string') out.push(JSON.parse(body) as KubeObject);
+    for (let i = 0; i < members.length; i += 500) {
+      const pipe = this.redis.pipeline();
+      for (const m of members.slice(i, i + 500)) pipe.hget(this.objectKey(memberKey(type, m)), 'obj');
+      for (const [err, body] of (await pipe.exec()) ?? []) {
+        if (err) throw err;
+        if (typeof body === 'string') out.push(JSON.parse(body) as KubeObject);
+      }
     }
     return out;
   }
@@ -181,8 +183,8 @@ export class ResourceStore {
           writes.fgIndexReferences(
             this.objectKey(k),
             rv,
-            this.referencePrefix(type, k.namespace),
-            k.name,
+            this.referencePrefix(type),
+            `${k.namespace}|${k.name}`,
             ...refs,
           );
           n++;
@@ -555,7 +557,7 @@ export class ResourceStore {
         String(this.retention),
         subresource,
         key.type,
-        keepsReferences(key.type) ? this.referencePrefix(key.type, key.namespace) : '',
+        keepsReferences(key.type) ? this.referencePrefix(key.type) : '',
         ...referencesOf(key.type, object),
       ]);
       return JSON.parse(stored) as KubeObject;
@@ -605,8 +607,8 @@ export class ResourceStore {
     return `${this.prefix}:i:${type}`;
   }
 
-  private referencePrefix(type: string, namespace: string): string {
-    return `${this.prefix}:ref:${type}:${namespace}:`;
+  private referencePrefix(type: string): string {
+    return `${this.prefix}:ref:${type}:`;
   }
 
   private get referencesIndexedKey(): string {

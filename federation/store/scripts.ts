@@ -11,9 +11,10 @@
  * ARGV: 1 mode (create|update|delete), 2 expected rv ('' = any), 3 body with token, 4 token,
  *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key,
  *       10 key prefix of the type's reference sets ('' when the type keeps none), 11.. the references the
- *       new object holds (see references.ts)
- * The references an object holds are kept in its hash (field `refs`, one per line), and the object's
- * name is a member of the set `prefix .. reference` for each: the write moves it between sets.
+ *       new object holds, as scope:reference (see references.ts)
+ * The references an object holds are kept in its hash (field `refs`, one per line), and its index
+ * member (namespace|name) is in the set `prefix .. scope:reference` of each: the write moves it
+ * between sets.
  * Those set keys are computed here, not declared: they share the store's hash tag, so its slot.
  * Returns {rv, body} or an error reply 'NotFound' / 'AlreadyExists' / 'Conflict <current rv>'.
  */
@@ -28,7 +29,7 @@ else
 end
 local rv = redis.call('INCR', KEYS[3])
 if ARGV[10] ~= '' then
-  local member = string.match(ARGV[5], '|(.*)$')
+  local member = ARGV[5]
   local old = {}
   local stored = redis.call('HGET', KEYS[1], 'refs')
   if stored then
@@ -118,7 +119,8 @@ return out
 /**
  * Indexes the references of an object written before the store kept them (see WRITE_SCRIPT), unless
  * it changed since it was read (a newer write indexed it itself) or is indexed already.
- * KEYS: 1 object hash. ARGV: 1 the resourceVersion read, 2 reference set key prefix, 3 member, 4.. references.
+ * KEYS: 1 object hash. ARGV: 1 the resourceVersion read, 2 reference set key prefix, 3 index member
+ * (namespace|name), 4.. references (scope:reference).
  * Returns 1 when it indexed the object.
  */
 export const INDEX_REFERENCES_SCRIPT = `

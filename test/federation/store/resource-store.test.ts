@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject, ObjectKey } from '../../../federation/resources/kube-object.js';
+import { ALL_NAMESPACES, clusterReference } from '../../../federation/store/references.js';
 import { ResourceStore } from '../../../federation/store/resource-store.js';
 import { type TestRedis, testRedis } from '../../support/redis.js';
 
@@ -228,8 +229,29 @@ describe('ResourceStore dependency index', () => {
     expect(names(await store.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api']);
     expect(names(await store.referrers(BINDING, 'shop', 'Secret/db'))).toEqual(['web']);
 
+    // Across namespaces (sorted by namespace, then name): the bindings placing their workload in a cluster.
+    expect(names(await store.referrers(BINDING, ALL_NAMESPACES, clusterReference('c1')))).toEqual([
+      'other',
+      'api',
+      'web',
+    ]);
+    await store.save(
+      bkey('api'),
+      {
+        ...binding('api', ['ConfigMap/cfg']),
+        spec: { clusters: [{ name: 'c2' }], dependencies: [{ kind: 'ConfigMap', name: 'cfg' }] },
+      },
+      await store.mustGet(bkey('api')),
+    );
+    expect(names(await store.referrers(BINDING, ALL_NAMESPACES, clusterReference('c1')))).toEqual([
+      'other',
+      'web',
+    ]);
+    expect(names(await store.referrers(BINDING, ALL_NAMESPACES, clusterReference('c2')))).toEqual(['api']);
+
     await store.delete(bkey('api'));
     expect(await store.referrers(BINDING, 'shop', 'ConfigMap/cfg')).toEqual([]);
+    expect(await store.referrers(BINDING, ALL_NAMESPACES, clusterReference('c2'))).toEqual([]);
     // A status-only write keeps the references.
     await store.updateStatus(bkey('web'), { conditions: [] });
     expect(names(await store.referrers(BINDING, 'shop', 'Secret/tls'))).toEqual(['web']);
@@ -245,6 +267,10 @@ describe('ResourceStore dependency index', () => {
     for (const k of keys.filter((k) => k.includes(`:o:${BINDING}:`))) await redis.hdel(k, 'refs');
     const fresh = new ResourceStore(r.connect(), { prefix: r.prefix });
     expect(names(await fresh.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api', 'web']);
+    expect(names(await fresh.referrers(BINDING, ALL_NAMESPACES, clusterReference('c1')))).toEqual([
+      'api',
+      'web',
+    ]);
 
     expect(await fresh.indexReferences([BINDING])).toBe(2);
     expect(await fresh.indexReferences([BINDING])).toBe(0);
@@ -252,5 +278,9 @@ describe('ResourceStore dependency index', () => {
     // A write after the completion moves the binding out of the set the completion filled.
     await fresh.save(bkey('web'), binding('web', []), await fresh.mustGet(bkey('web')));
     expect(names(await fresh.referrers(BINDING, 'shop', 'ConfigMap/cfg'))).toEqual(['api']);
+    expect(names(await fresh.referrers(BINDING, ALL_NAMESPACES, clusterReference('c1')))).toEqual([
+      'api',
+      'web',
+    ]);
   });
 });
