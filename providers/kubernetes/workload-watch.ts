@@ -99,7 +99,7 @@ export class WorkloadWatch implements WatchHandle {
       const object = { ...item, ...type };
       const key = keyOf(object);
       seen.add(key);
-      this.known.set(key, object.metadata);
+      this.known.set(key, identity(object));
       this.onEvent({ type: 'ADDED', object });
     }
     for (const [key, metadata] of this.known) {
@@ -130,7 +130,7 @@ export class WorkloadWatch implements WatchHandle {
         if (phase !== 'ADDED' && phase !== 'MODIFIED' && phase !== 'DELETED') return;
         const key = keyOf(obj);
         if (phase === 'DELETED') this.known.delete(key);
-        else this.known.set(key, obj.metadata);
+        else this.known.set(key, identity(obj));
         this.onEvent({ type: phase, object: obj });
       };
       const done = (err: unknown): void => {
@@ -171,6 +171,17 @@ export class WorkloadWatch implements WatchHandle {
       };
     });
   }
+}
+
+/** What a DELETED event needs of an object: name, namespace, labels, annotations (not its managedFields). */
+function identity(o: ManifestObject): ManifestObject['metadata'] {
+  const { name, namespace, labels, annotations } = o.metadata;
+  return {
+    name,
+    ...(namespace ? { namespace } : {}),
+    ...(labels ? { labels } : {}),
+    ...(annotations ? { annotations } : {}),
+  };
 }
 
 function keyOf(o: ManifestObject): string {

@@ -38,6 +38,8 @@ describe('one workload watch per member cluster across workers', () => {
   let cp: TestControlPlane;
   let redis: Redis;
   const inProcess: ControlPlaneWorker[] = [];
+  /** How many clusters each in-process worker watches, in start order. */
+  const watchedBy: (() => Promise<number>)[] = [];
 
   beforeAll(async () => {
     cp = await startTestControlPlane(
@@ -70,6 +72,7 @@ describe('one workload watch per member cluster across workers', () => {
     inProcess.push(worker);
     const watched = async () =>
       (await metrics.getSingleMetric('fedgate_workload_watch_clusters')?.get())?.values[0]?.value ?? 0;
+    watchedBy.push(watched);
     return { worker, watched };
   };
   const readyEverywhere = async (name: string) => {
@@ -139,5 +142,25 @@ describe('one workload watch per member cluster across workers', () => {
 
     expect((await cp.apply([app('after-close')])).status).toBe(200);
     await waitFor('after-close ready in both clusters', () => readyEverywhere('after-close'), 30_000);
+  }, 60_000);
+  it('lets go of a cluster that is not Ready (watch stopped, lease released) and takes it back when Ready', async () => {
+    // The worker left from the test before: it watches both clusters.
+    const watchedNow = watchedBy.at(-1)!;
+    await cp.sims.get('b')!.faults.down(true);
+    try {
+      await waitFor(
+        'b let go',
+        async () => (await watchedNow()) === 1 && (await holder('b')) === null,
+        30_000,
+      );
+      expect(await holder('a')).not.toBeNull();
+    } finally {
+      await cp.sims.get('b')!.faults.down(false);
+    }
+    await waitFor(
+      'b watched again',
+      async () => (await watchedNow()) === 2 && (await holder('b')) !== null,
+      30_000,
+    );
   }, 60_000);
 });
