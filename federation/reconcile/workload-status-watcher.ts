@@ -60,12 +60,7 @@ export class WorkloadStatusWatcher {
     void this.round();
   }
 
-  /** The clusters this worker watches now. */
-  watched(): string[] {
-    return [...this.held.keys()];
-  }
-
-  /** One round: let go of what must go, renew what is held, take what is free (never two at once). */
+  /** One round: renew what is held, let go of what must go, take what is free (never two rounds at once). */
   async round(): Promise<void> {
     if (this.closed) return;
     this.running ??= this.reconcile()
@@ -87,7 +82,7 @@ export class WorkloadStatusWatcher {
   }
 
   private async reconcile(): Promise<void> {
-    const { leases } = this.deps;
+    await this.renewAll();
     const ready = new Map<string, MemberClusterObject>();
     for (const mc of (await this.deps.fleet.current()).clusters.values()) {
       if (mc.status?.conditions.find((c) => c.type === 'Ready')?.status === 'True')
@@ -95,17 +90,11 @@ export class WorkloadStatusWatcher {
     }
     for (const [name, h] of this.held) {
       const mc = ready.get(name);
-      if (!mc || connectionOf(mc) !== h.connection) {
-        await this.letGo(name, true);
-        continue;
-      }
-      const renewed = await leases.renew(name).catch(() => undefined);
-      if (renewed) h.renewedAt = this.now();
-      else if (renewed === false || this.now() - h.renewedAt >= leases.ttlMs) await this.letGo(name, false);
+      if (!mc || connectionOf(mc) !== h.connection) await this.letGo(name, true);
     }
     for (const [name, mc] of ready) {
       if (this.closed || this.held.has(name)) continue;
-      if (!(await leases.acquire(name))) continue;
+      if (!(await this.deps.leases.acquire(name))) continue;
       const watch = new ClusterWorkloadWatch(name, this.deps.clients.get(mc), {
         store: this.deps.store,
         queues: this.deps.queues,
@@ -117,6 +106,19 @@ export class WorkloadStatusWatcher {
       this.deps.log.info({ cluster: name }, 'watching workloads');
     }
     this.deps.metrics?.clusters.set(this.held.size);
+  }
+
+  /**
+   * Renews every lease held, first and whatever else fails: a lease lost to another worker stops
+   * its watch, and so does one Redis could not renew for a whole TTL (another may hold it by now).
+   */
+  private async renewAll(): Promise<void> {
+    const { leases } = this.deps;
+    for (const [name, h] of this.held) {
+      const renewed = await leases.renew(name).catch(() => undefined);
+      if (renewed) h.renewedAt = this.now();
+      else if (renewed === false || this.now() - h.renewedAt >= leases.ttlMs) await this.letGo(name, false);
+    }
   }
 
   private async letGo(cluster: string, release: boolean): Promise<void> {
