@@ -24,6 +24,9 @@ type Lister = (
   selector: string,
 ) => Promise<{ items: ManifestObject[]; metadata?: { resourceVersion?: string } }>;
 
+/** A watch request that ends sooner than this having seen nothing counts as a failure (backoff, re-list). */
+const QUICK_END_MS = 500;
+
 /** How one watch request ended. */
 type Ended = { readonly resourceVersion: string; readonly expired: boolean };
 
@@ -74,8 +77,12 @@ export class WorkloadWatch implements WatchHandle {
         let rv = await this.relist();
         failures = 0;
         for (;;) {
+          const started = Date.now();
           const ended = await this.watchFrom(rv);
           if (this.stopped || ended.expired) break;
+          // A server (or proxy) that ends every watch at once must not make this loop spin.
+          if (Date.now() - started < QUICK_END_MS && ended.resourceVersion === rv)
+            throw new Error('the watch ended as soon as it started');
           rv = ended.resourceVersion;
         }
       } catch (err) {
@@ -138,7 +145,7 @@ export class WorkloadWatch implements WatchHandle {
         if (this.stopped) resolve({ resourceVersion: last, expired: false });
         else if ((err as { statusCode?: number } | null)?.statusCode === 410)
           resolve({ resourceVersion: last, expired: true });
-        else if (err || failure) reject(err ?? failure);
+        else if (err || failure) reject(httpError(err) ?? err ?? failure);
         else resolve({ resourceVersion: last, expired });
       };
       const timeout = this.props.timeoutSeconds ?? 300;
@@ -182,6 +189,13 @@ function identity(o: ManifestObject): ManifestObject['metadata'] {
     ...(labels ? { labels } : {}),
     ...(annotations ? { annotations } : {}),
   };
+}
+
+/** client-node's Watch reports an HTTP error answer as an Error with a statusCode: made an ApiException, so it translates like any other call's. */
+function httpError(err: unknown): k8s.ApiException<undefined> | undefined {
+  const e = err as { statusCode?: unknown; message?: string } | null;
+  if (typeof e?.statusCode !== 'number') return undefined;
+  return new k8s.ApiException(e.statusCode, e.message ?? '', undefined, {});
 }
 
 function keyOf(o: ManifestObject): string {
