@@ -13,9 +13,11 @@ const policy = (name: string, cluster: string) => ({
   kind: 'PlacementPolicy',
   metadata: { name },
   spec: {
-    resourceSelectors: [
-      { apiVersion: 'apps/v1', kind: 'Deployment', labelSelector: { matchLabels: { tier: name } } },
-    ],
+    resourceSelectors: ['Deployment', 'StatefulSet'].map((kind) => ({
+      apiVersion: 'apps/v1',
+      kind,
+      labelSelector: { matchLabels: { tier: name } },
+    })),
     clusterAffinity: { clusterNames: [cluster] },
   },
 });
@@ -32,6 +34,12 @@ const deployment = (name: string, tier: string, replicas: number) => ({
       spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
     },
   },
+});
+
+const statefulSet = (name: string, tier: string, replicas: number) => ({
+  ...deployment(name, tier, replicas),
+  kind: 'StatefulSet',
+  spec: { ...deployment(name, tier, replicas).spec, serviceName: name, podManagementPolicy: 'Parallel' },
 });
 
 type ClusterStatus = { cluster: string; phase: string; replicas?: number; readyReplicas?: number };
@@ -90,6 +98,23 @@ describe('workload readiness from watches', () => {
       SLOW_READY_MS + 20_000,
     );
     expect(s).toMatchObject({ phase: 'Applied', replicas: 2, readyReplicas: 2 });
+  });
+
+  it('reports a StatefulSet ready that became ready only after its status checks gave up', async () => {
+    expect((await cp.apply([statefulSet('ledger', 'batch', 2)])).status).toBe(200);
+    await waitFor('ledger applied, not ready', async () => {
+      const s = await statusIn('ledger-statefulset', 'slow');
+      return s?.phase === 'Applied' && s.readyReplicas === 0;
+    });
+    await waitFor(
+      'no status check left',
+      async () => (await cp.worker!.queues.propagation.getDelayedCount()) === 0,
+    );
+    await waitFor(
+      'ledger ready in the binding',
+      async () => (await statusIn('ledger-statefulset', 'slow'))?.readyReplicas === 2,
+      SLOW_READY_MS + 20_000,
+    );
   });
 
   it('shows fewer ready replicas soon after pods of a ready workload are lost, and recovers', async () => {
