@@ -1,3 +1,5 @@
+import type { ProviderError } from './provider-error.js';
+
 /** A Kubernetes-shaped object as sent to or read from a member cluster. */
 export interface ManifestObject {
   apiVersion: string;
@@ -69,6 +71,29 @@ export function workloadStatusOf(obj: ManifestObject & { status?: unknown }): Wo
   };
 }
 
+/** Which workloads a watch follows: one type, objects carrying all the given labels, in every namespace. */
+export interface WorkloadWatchSpec {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * One change to a watched workload. After every (re)list the watch reports each listed object as
+ * ADDED and each object it knew of but no longer lists as DELETED, so a consumer that treats ADDED
+ * and MODIFIED alike misses nothing across a reconnect.
+ */
+export interface WorkloadEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: ManifestObject & { status?: unknown };
+}
+
+/** A running watch. */
+export interface WatchHandle {
+  /** Ends the watch: no event is delivered after it returns. */
+  stop(): void;
+}
+
 /**
  * How the control plane talks to one member cluster's Kubernetes API. The Kubernetes adapter
  * implements it with @kubernetes/client-node; every error it throws is a ProviderError.
@@ -94,4 +119,14 @@ export interface MemberClusterClient {
   ): Promise<ManifestObject[]>;
   /** Deletes an object; false when it was already gone. */
   delete(ref: ObjectRef): Promise<boolean>;
+  /**
+   * Watches workloads of one type (list, then watch from the list's version), re-listing when the
+   * version expired and reconnecting with capped backoff after errors, until stopped. `onError`
+   * hears each failure (the watch keeps retrying).
+   */
+  watchWorkloads(
+    spec: WorkloadWatchSpec,
+    onEvent: (event: WorkloadEvent) => void,
+    onError: (err: ProviderError) => void,
+  ): WatchHandle;
 }

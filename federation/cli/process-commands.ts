@@ -64,6 +64,11 @@ export function registerProcessCommands(program: Command): void {
       '30000',
     )
     .option('--stalled-interval <ms>', 'how often stalled jobs are looked for', '15000')
+    .option(
+      '--watch-lease <ms>',
+      "TTL of a member cluster's workload-watch lease (a dead worker's watches are taken over after it)",
+      '15000',
+    )
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (default: not served)')
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .action(async (o: Record<string, string>) => {
@@ -89,6 +94,7 @@ export function registerProcessCommands(program: Command): void {
         driftIntervalMs: o.driftInterval === '0' ? 0 : positive(o.driftInterval!, 'drift-interval'),
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),
         stalledIntervalMs: positive(o.stalledInterval!, 'stalled-interval'),
+        watchLeaseMs: positive(o.watchLease!, 'watch-lease'),
       });
       const server =
         metricsPort === undefined

@@ -5,8 +5,7 @@ import { diffManaged, retainIgnored } from '../../placement/drift/diff.js';
 import type { DriftPolicy } from '../../placement/policy/schema.js';
 import type { ClusterSnapshot } from '../../placement/types.js';
 import type { ManifestObject, MemberClusterClient } from '../../providers/member-cluster-client.js';
-import type { PropagationJob, Queues } from '../queue/queues.js';
-import { jobIds } from '../queue/queues.js';
+import type { Queues } from '../queue/queues.js';
 import type { BindingClusterStatus, ClusterDrift } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { ObjectKey } from '../resources/kube-object.js';
@@ -16,6 +15,7 @@ import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
 import { updateClusterStatus } from './cluster-status-update.js';
 import type { FleetState, FleetView } from './fleet-view.js';
+import { enqueueHeal } from './heal-job.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
@@ -252,10 +252,7 @@ export class DriftDetector {
 
   /** A propagation pass for an object the scan expected but did not list. */
   private async heal(bindingKey: ObjectKey, cluster: string): Promise<void> {
-    const data: PropagationJob = { namespace: bindingKey.namespace, binding: bindingKey.name, cluster };
-    await this.queues.propagation.add('propagate', data, {
-      jobId: jobIds.propagation(data, 'drift', `-d${Math.floor(this.now() / 1000)}`),
-    });
+    await enqueueHeal(this.queues, bindingKey, cluster, 'drift', this.now());
   }
 
   private async write(

@@ -43,6 +43,8 @@ export class PropagationReconciler {
     private readonly now: () => number = Date.now,
     /** Compares what is already in place with its manifest; without it, every pass re-applies. */
     private readonly drift?: DriftDetector,
+    /** Follow-up status reads of a workload not ready yet (the watches see later changes of Deployments and StatefulSets). */
+    private readonly statusChecks = STATUS_CHECKS,
   ) {}
 
   /** Status checks this worker added, by job id, with the time each is due. */
@@ -88,7 +90,7 @@ export class PropagationReconciler {
     if (failed.length > 0 && failed.length === results.length) throw failed[0];
     for (const err of failed) this.log.debug({ binding: job.binding, err }, 'status check failed');
     const ready = results.every((r) => r.status === 'fulfilled' && r.value !== 'applied');
-    if (!ready && (job.statusCheck ?? 0) < STATUS_CHECKS) await this.scheduleStatusCheck(job, binding);
+    if (!ready && (job.statusCheck ?? 0) < this.statusChecks) await this.scheduleStatusCheck(job, binding);
     return ready ? 'ready' : 'applied';
   }
 
@@ -200,7 +202,7 @@ export class PropagationReconciler {
       },
       applied,
     );
-    if (!ready && followUp && (job.statusCheck ?? 0) < STATUS_CHECKS)
+    if (!ready && followUp && (job.statusCheck ?? 0) < this.statusChecks)
       await this.scheduleStatusCheck(job, binding);
     return ready ? 'ready' : 'applied';
   }

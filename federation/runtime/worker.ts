@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { type ConnectionOptions, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { isProviderError } from '../../providers/provider-error.js';
 import { isFedgateError } from '../errors/fedgate-error.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../queue/queues.js';
 import { ChangeDispatcher } from '../reconcile/change-dispatcher.js';
 import { type ClusterClientFactory, ClusterClients } from '../reconcile/cluster-clients.js';
+import { ClusterLeases } from '../reconcile/cluster-leases.js';
 import { type DriftCounter, DriftDetector } from '../reconcile/drift-detector.js';
 import { FleetView } from '../reconcile/fleet-view.js';
 import { GarbageCollector } from '../reconcile/garbage-collector.js';
@@ -21,6 +22,7 @@ import { HealthReconciler } from '../reconcile/health-reconciler.js';
 import { PlacementReconciler } from '../reconcile/placement-reconciler.js';
 import { PropagationReconciler } from '../reconcile/propagation-reconciler.js';
 import { enqueueAllTemplates } from '../reconcile/template-jobs.js';
+import { type WatchMetrics, WorkloadStatusWatcher } from '../reconcile/workload-status-watcher.js';
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import { ResourceStore } from '../store/resource-store.js';
 import { connectRedis, redisOptions } from './redis-connection.js';
@@ -49,6 +51,13 @@ export interface WorkerProps {
   readonly stalledIntervalMs?: number;
   /** Consecutive failed probes before a cluster is Unknown. Default 2. */
   readonly failureThreshold?: number;
+  /**
+   * TTL of the lease that makes one worker watch a member cluster's workloads (renewed every third
+   * of it); a worker that dies is replaced after at most this long. Default 15 s.
+   */
+  readonly watchLeaseMs?: number;
+  /** Follow-up status reads of a workload not ready yet after a pass. Default 40. */
+  readonly statusChecks?: number;
 }
 
 /** A running worker. */
@@ -82,6 +91,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     log.child({ c: 'propagation' }),
     Date.now,
     drift,
+    props.statusChecks,
   );
   const health = new HealthReconciler(store, clients, queues, log.child({ c: 'health' }), Date.now, {
     ...(props.failureThreshold !== undefined ? { failureThreshold: props.failureThreshold } : {}),
@@ -181,20 +191,31 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     { name: 'resync', data: { kind: 'resync' } },
   );
 
-  const dispatcher = new ChangeDispatcher(
-    store,
-    queues,
-    feedConn,
-    `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    log.child({ c: 'dispatch' }),
-  );
+  const workerId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const dispatcher = new ChangeDispatcher(store, queues, feedConn, workerId, log.child({ c: 'dispatch' }));
   await dispatcher.start();
+  const watcher = new WorkloadStatusWatcher({
+    store,
+    fleet,
+    clients,
+    queues,
+    leases: new ClusterLeases(
+      storeConn,
+      `${store.prefix}:lease:workload-watch`,
+      workerId,
+      props.watchLeaseMs ?? 15_000,
+    ),
+    log: log.child({ c: 'watch' }),
+    ...(m ? { metrics: m.watch } : {}),
+  });
+  watcher.start();
   log.info({ pid: process.pid }, 'worker started');
 
   return {
     queues,
     store,
     async close() {
+      await watcher.close();
       await dispatcher.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
@@ -208,6 +229,7 @@ interface WorkerMetrics {
   readonly jobs: Counter<'queue' | 'outcome'>;
   readonly duration: Histogram<'queue'>;
   readonly drift: DriftCounter;
+  readonly watch: WatchMetrics;
 }
 
 function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefined {
@@ -232,6 +254,19 @@ function workerMetrics(registry: Registry | undefined): WorkerMetrics | undefine
       labelNames: ['cluster', 'mode'],
       registers: [registry],
     }),
+    watch: {
+      clusters: new Gauge({
+        name: 'fedgate_workload_watch_clusters',
+        help: 'Member clusters whose workloads this worker watches (it holds their watch lease)',
+        registers: [registry],
+      }),
+      updates: new Counter({
+        name: 'fedgate_workload_watch_status_updates_total',
+        help: 'Binding cluster statuses changed from workload watch events, by cluster',
+        labelNames: ['cluster'],
+        registers: [registry],
+      }),
+    },
   };
 }
 

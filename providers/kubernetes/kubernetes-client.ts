@@ -5,13 +5,17 @@ import {
   type MemberClusterClient,
   type NodeReport,
   type ObjectRef,
+  type WatchHandle,
+  type WorkloadEvent,
   type WorkloadStatus,
+  type WorkloadWatchSpec,
   workloadStatusOf,
 } from '../member-cluster-client.js';
-import { isProviderError } from '../provider-error.js';
+import { isProviderError, type ProviderError } from '../provider-error.js';
 import { type KubeConnection, type KubeconfigSource, kubeConfigFor } from './kubeconfig.js';
 import { ObjectApi } from './object-api.js';
 import { translateKubeError } from './translate-error.js';
+import { WorkloadWatch, type WorkloadWatchProps } from './workload-watch.js';
 
 /** Tuning of the Kubernetes adapter. */
 export interface KubernetesClientProps {
@@ -19,6 +23,8 @@ export interface KubernetesClientProps {
   readonly attempts?: number;
   /** First backoff in ms, doubled each attempt (a Retry-After header wins, capped at 5 s). Default 100. */
   readonly backoffMs?: number;
+  /** Timing of workload watches. */
+  readonly watch?: WorkloadWatchProps;
 }
 
 /** The member-cluster adapter for Kubernetes clusters, on @kubernetes/client-node. */
@@ -32,8 +38,8 @@ export class KubernetesClient implements MemberClusterClient {
 
   constructor(
     readonly name: string,
-    kc: k8s.KubeConfig,
-    props: KubernetesClientProps = {},
+    private readonly kc: k8s.KubeConfig,
+    private readonly props: KubernetesClientProps = {},
   ) {
     this.objects = ObjectApi.forConfig(kc);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
@@ -158,6 +164,29 @@ export class KubernetesClient implements MemberClusterClient {
       if (isProviderError(err, 'NotFound')) return false;
       throw err;
     }
+  }
+
+  watchWorkloads(
+    spec: WorkloadWatchSpec,
+    onEvent: (event: WorkloadEvent) => void,
+    onError: (err: ProviderError) => void,
+  ): WatchHandle {
+    const list = (selector: string) =>
+      this.call(`list ${spec.kind}`, async () => {
+        const l = await this.objects.list(
+          spec.apiVersion,
+          spec.kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          selector || undefined,
+        );
+        return l as unknown as { items: ManifestObject[]; metadata?: { resourceVersion?: string } };
+      });
+    const what = `cluster ${this.name}: watch ${spec.kind}`;
+    return new WorkloadWatch(what, this.kc, list, spec, onEvent, onError, this.props.watch);
   }
 
   private async ensureNamespace(ns: string): Promise<void> {

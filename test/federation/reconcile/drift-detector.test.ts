@@ -50,6 +50,9 @@ class MirroringCluster implements MemberClusterClient {
   async probe(): Promise<never> {
     throw new Error('not used');
   }
+  watchWorkloads(): never {
+    throw new Error('not used');
+  }
 }
 
 const manifest: ManifestObject = {
