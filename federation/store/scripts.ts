@@ -27,6 +27,12 @@ else
   if not current then return redis.error_reply('NotFound') end
   if ARGV[2] ~= '' and ARGV[2] ~= current then return redis.error_reply('Conflict ' .. current) end
 end
+-- Every check before the first write: an error reply does not undo what a script wrote.
+local s, e
+if mode ~= 'delete' then
+  s, e = string.find(ARGV[3], ARGV[4], 1, true)
+  if not s then return redis.error_reply('ERR token missing') end
+end
 local rv = redis.call('INCR', KEYS[3])
 if ARGV[10] ~= '' then
   local member = ARGV[5]
@@ -59,8 +65,6 @@ if mode == 'delete' then
   redis.call('DEL', KEYS[1], KEYS[5])
   redis.call('SREM', KEYS[2], ARGV[5])
 else
-  local s, e = string.find(ARGV[3], ARGV[4], 1, true)
-  if not s then return redis.error_reply('ERR token missing') end
   body = string.sub(ARGV[3], 1, s - 1) .. rv .. string.sub(ARGV[3], e + 1)
   redis.call('HSET', KEYS[1], 'obj', body, 'rv', tostring(rv))
   redis.call('SADD', KEYS[2], ARGV[5])
