@@ -257,6 +257,60 @@ describe('ResourceStore dependency index', () => {
     expect(names(await store.referrers(BINDING, 'shop', 'Secret/tls'))).toEqual(['web']);
   });
 
+  it('keeps the index equal to what the bindings hold under concurrent writers and deletes', async () => {
+    const deps = ['ConfigMap/a', 'ConfigMap/b', 'Secret/c', 'Secret/d'];
+    const clusters = ['c1', 'c2', 'c3'];
+    // mulberry32: deterministic, with every bit usable (an LCG's low bits alternate).
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const pick = <T>(xs: readonly T[]) => xs.filter(() => rand(2) === 0);
+    const write = async (name: string) => {
+      for (;;) {
+        const current = await store.get(bkey(name));
+        try {
+          if (current && rand(5) === 0)
+            await store.delete(bkey(name), { resourceVersion: current.metadata.resourceVersion! });
+          else {
+            const next = binding(name, pick(deps));
+            (next.spec as { clusters: { name: string }[] }).clusters = pick(clusters).map((c) => ({
+              name: c,
+            }));
+            await store.save(bkey(name), next, current);
+          }
+          return;
+        } catch (err) {
+          if (!['Conflict', 'AlreadyExists', 'NotFound'].includes((err as { code?: string }).code ?? ''))
+            throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 300 }, (_, i) => write(`b${i % 12}`)));
+
+    const { items } = await store.list(BINDING, { namespace: 'shop' });
+    const holding = (token: string) =>
+      items
+        .filter((o) => {
+          const spec = o.spec as {
+            dependencies?: { kind: string; name: string }[];
+            clusters?: { name: string }[];
+          };
+          return token.startsWith('cluster/')
+            ? spec.clusters?.some((c) => `cluster/${c.name}` === token)
+            : spec.dependencies?.some((d) => `${d.kind}/${d.name}` === token);
+        })
+        .map((o) => o.metadata.name);
+    for (const d of deps) expect(names(await store.referrers(BINDING, 'shop', d))).toEqual(holding(d));
+    for (const c of clusters)
+      expect(names(await store.referrers(BINDING, ALL_NAMESPACES, clusterReference(c)))).toEqual(
+        holding(clusterReference(c)),
+      );
+  });
+
   it('completes the index for bindings written before it existed, and scans until then', async () => {
     const redis = r.connect();
     await store.save(bkey('web'), binding('web', ['ConfigMap/cfg']));
