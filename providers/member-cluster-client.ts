@@ -92,6 +92,8 @@ export interface WorkloadEvent {
 export interface WatchHandle {
   /** Ends the watch: no event is delivered after it returns. */
   stop(): void;
+  /** True while the watch is caught up: listed, and a watch request is open. */
+  readonly current: boolean;
 }
 
 /**

@@ -69,6 +69,11 @@ export function registerProcessCommands(program: Command): void {
       "TTL of a member cluster's workload-watch lease (a dead worker's watches are taken over after it)",
       '15000',
     )
+    .option(
+      '--watched-check-delay <ms>',
+      'first delay of the status reads backing up current watches of Deployments/StatefulSets (0: the usual 500 ms pace)',
+      '15000',
+    )
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (default: not served)')
     .option('--metrics-host <host>', 'address the metrics endpoint listens on', '127.0.0.1')
     .action(async (o: Record<string, string>) => {
@@ -95,6 +100,8 @@ export function registerProcessCommands(program: Command): void {
         lockDurationMs: positive(o.lockDuration!, 'lock-duration'),
         stalledIntervalMs: positive(o.stalledInterval!, 'stalled-interval'),
         watchLeaseMs: positive(o.watchLease!, 'watch-lease'),
+        watchedCheckDelayMs:
+          o.watchedCheckDelay === '0' ? 0 : positive(o.watchedCheckDelay!, 'watched-check-delay'),
       });
       const server =
         metricsPort === undefined

@@ -7,7 +7,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-/** Deletes a lease only while this owner holds it. */
+/** Deletes a lease (or a current mark) only while this owner holds it. */
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -47,6 +47,22 @@ export class ClusterLeases {
     await this.redis.eval(RELEASE_SCRIPT, 1, this.key(cluster), this.owner);
   }
 
+  /**
+   * Marks whether this owner's job for a cluster is current (its watch listed and connected), for
+   * as long as the lease lasts unless marked again; only the lease holder marks.
+   */
+  async markCurrent(cluster: string, current: boolean): Promise<void> {
+    if (current) await this.redis.set(this.currentKey(cluster), this.owner, 'PX', this.ttlMs);
+    else await this.redis.eval(RELEASE_SCRIPT, 1, this.currentKey(cluster), this.owner);
+  }
+
+  /** Whether every one of these clusters is marked current (by whichever worker holds it). */
+  async allCurrent(clusters: readonly string[]): Promise<boolean> {
+    if (clusters.length === 0) return false;
+    const marks = await this.redis.mget(...clusters.map((c) => this.currentKey(c)));
+    return marks.every((m) => m !== null);
+  }
+
   /** Who holds a cluster's lease, if anyone. */
   async holder(cluster: string): Promise<string | undefined> {
     return (await this.redis.get(this.key(cluster))) ?? undefined;
@@ -54,5 +70,9 @@ export class ClusterLeases {
 
   private key(cluster: string): string {
     return `${this.prefix}:${cluster}`;
+  }
+
+  private currentKey(cluster: string): string {
+    return `${this.prefix}-current:${cluster}`;
   }
 }

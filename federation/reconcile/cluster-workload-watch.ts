@@ -64,6 +64,11 @@ export class ClusterWorkloadWatch {
     );
   }
 
+  /** Whether every watch of this cluster is caught up (listed and connected). */
+  get current(): boolean {
+    return !this.stopped && this.handles.every((h) => h.current);
+  }
+
   /** Stops the watches; events not handled yet are dropped (the next holder re-lists). */
   stop(): void {
     this.stopped = true;

@@ -15,6 +15,7 @@ import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
 import { updateClusterStatus } from './cluster-status-update.js';
+import { WATCHED_WORKLOADS } from './cluster-workload-watch.js';
 import { type DriftDetector, manifestHash } from './drift-detector.js';
 import { FleetView } from './fleet-view.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
@@ -27,6 +28,31 @@ export type PropagationOutcome = 'applied' | 'ready' | 'pruned' | 'kept' | 'skip
 /** Follow-up status reads of a workload that is not ready yet: how many, and the longest wait between them. */
 const STATUS_CHECKS = 40;
 const STATUS_CHECK_MAX_DELAY_MS = 10_000;
+/**
+ * The first delay of status checks backing up current watches (see PropagationOptions.watching):
+ * the watch reports readiness as it changes, so a check only catches what a watch might miss.
+ */
+const WATCHED_CHECK_DELAY_MS = 15_000;
+
+/** Options of the propagation reconciler. */
+export interface PropagationOptions {
+  readonly now?: () => number;
+  /** Compares what is already in place with its manifest; without it, every pass re-applies. */
+  readonly drift?: DriftDetector;
+  /** Follow-up status reads of a workload not ready yet (the watches see later changes of Deployments and StatefulSets). Default 40. */
+  readonly statusChecks?: number;
+  /**
+   * Whether every one of these clusters' workload watches is current (listed and connected): their
+   * watch reports readiness of Deployments and StatefulSets as it changes, so status checks of
+   * those only back it up, at a slower pace.
+   */
+  readonly watching?: (clusters: readonly string[]) => Promise<boolean>;
+  /**
+   * First delay of a status check backing up current watches, doubled per check up to four times
+   * it. Default 15 s; 0 checks watched workloads at the usual pace.
+   */
+  readonly watchedCheckDelayMs?: number;
+}
 
 /**
  * Brings one member cluster in line with one Binding: applies the rendered manifest where the
@@ -40,12 +66,20 @@ export class PropagationReconciler {
     private readonly clients: ClusterClients,
     private readonly queues: Queues,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-    /** Compares what is already in place with its manifest; without it, every pass re-applies. */
-    private readonly drift?: DriftDetector,
-    /** Follow-up status reads of a workload not ready yet (the watches see later changes of Deployments and StatefulSets). */
-    private readonly statusChecks = STATUS_CHECKS,
-  ) {}
+    opts: PropagationOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.drift = opts.drift;
+    this.statusChecks = opts.statusChecks ?? STATUS_CHECKS;
+    this.watching = opts.watching;
+    this.watchedCheckDelayMs = opts.watchedCheckDelayMs ?? WATCHED_CHECK_DELAY_MS;
+  }
+
+  private readonly now: () => number;
+  private readonly drift: DriftDetector | undefined;
+  private readonly statusChecks: number;
+  private readonly watching: PropagationOptions['watching'];
+  private readonly watchedCheckDelayMs: number;
 
   /** Status checks this worker added, by job id, with the time each is due. */
   private readonly scheduled = new Map<string, number>();
@@ -285,7 +319,11 @@ export class PropagationReconciler {
     graceful = false,
   ): Promise<void> {
     const n = (job.statusCheck ?? 0) + 1;
-    const delay = Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
+    const watchedDelay = this.watchedCheckDelayMs;
+    const delay =
+      !graceful && watchedDelay > 0 && (await this.watched(binding))
+        ? Math.min(watchedDelay * 2 ** Math.min(n - 1, 10), watchedDelay * 4)
+        : Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
     const data: PropagationJob = graceful
       ? {
           namespace: job.namespace,
@@ -315,6 +353,21 @@ export class PropagationReconciler {
     } catch (err) {
       this.scheduled.delete(jobId);
       throw err;
+    }
+  }
+
+  /**
+   * Whether the binding's workload reports its readiness through watches in every one of its target
+   * clusters right now (a Deployment or StatefulSet, every cluster's watch caught up).
+   */
+  private async watched(binding: BindingObject): Promise<boolean> {
+    const r = binding.spec.resource;
+    if (!this.watching || !WATCHED_WORKLOADS.some((w) => w.apiVersion === r.apiVersion && w.kind === r.kind))
+      return false;
+    try {
+      return await this.watching(binding.spec.clusters.map((c) => c.name));
+    } catch {
+      return false; // unknown: check at the usual pace
     }
   }
 

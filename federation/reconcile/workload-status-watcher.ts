@@ -105,6 +105,8 @@ export class WorkloadStatusWatcher {
       this.held.set(name, { connection: connectionOf(mc), watch, renewedAt: this.now() });
       this.deps.log.info({ cluster: name }, 'watching workloads');
     }
+    // Mark which watches are caught up: propagation passes check those clusters less often.
+    for (const [name, h] of this.held) await this.deps.leases.markCurrent(name, h.watch.current);
     this.deps.metrics?.clusters.set(this.held.size);
   }
 
@@ -126,6 +128,7 @@ export class WorkloadStatusWatcher {
     if (!h) return;
     h.watch.stop();
     this.held.delete(cluster);
+    await this.deps.leases.markCurrent(cluster, false).catch(() => undefined);
     this.deps.metrics?.clusters.set(this.held.size);
     this.deps.log.info({ cluster }, 'stopped watching workloads');
     if (release) await this.deps.leases.release(cluster).catch(() => undefined);

@@ -58,12 +58,20 @@ export interface WorkerProps {
   readonly watchLeaseMs?: number;
   /** Follow-up status reads of a workload not ready yet after a pass. Default 40. */
   readonly statusChecks?: number;
+  /**
+   * First delay of those reads for a Deployment or StatefulSet whose clusters' watches are all
+   * current (they report readiness themselves), doubled per read up to four times it. Default
+   * 15 s; 0 reads at the usual pace (500 ms doubling to 10 s).
+   */
+  readonly watchedCheckDelayMs?: number;
 }
 
 /** A running worker. */
 export interface ControlPlaneWorker {
   readonly queues: Queues;
   readonly store: ResourceStore;
+  /** Whether every one of these member clusters' workload watches is current (by whichever worker holds it). */
+  watchesCurrent(clusters: readonly string[]): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,13 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
   const fleet = new FleetView(store);
   const m = workerMetrics(props.metrics);
   const drift = new DriftDetector(store, fleet, clients, queues, log.child({ c: 'drift' }), m?.drift);
+  const workerId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const leases = new ClusterLeases(
+    storeConn,
+    `${store.prefix}:lease:workload-watch`,
+    workerId,
+    props.watchLeaseMs ?? 15_000,
+  );
   const placement = new PlacementReconciler(store, fleet, queues, log.child({ c: 'placement' }));
   const propagation = new PropagationReconciler(
     store,
@@ -89,9 +104,12 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     clients,
     queues,
     log.child({ c: 'propagation' }),
-    Date.now,
-    drift,
-    props.statusChecks,
+    {
+      drift,
+      ...(props.statusChecks !== undefined ? { statusChecks: props.statusChecks } : {}),
+      ...(props.watchedCheckDelayMs !== undefined ? { watchedCheckDelayMs: props.watchedCheckDelayMs } : {}),
+      watching: (clusters) => leases.allCurrent(clusters),
+    },
   );
   const health = new HealthReconciler(store, clients, queues, log.child({ c: 'health' }), Date.now, {
     ...(props.failureThreshold !== undefined ? { failureThreshold: props.failureThreshold } : {}),
@@ -191,7 +209,6 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     { name: 'resync', data: { kind: 'resync' } },
   );
 
-  const workerId = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const dispatcher = new ChangeDispatcher(store, queues, feedConn, workerId, log.child({ c: 'dispatch' }));
   await dispatcher.start();
   const watcher = new WorkloadStatusWatcher({
@@ -199,12 +216,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     fleet,
     clients,
     queues,
-    leases: new ClusterLeases(
-      storeConn,
-      `${store.prefix}:lease:workload-watch`,
-      workerId,
-      props.watchLeaseMs ?? 15_000,
-    ),
+    leases,
     log: log.child({ c: 'watch' }),
     ...(m ? { metrics: m.watch } : {}),
   });
@@ -214,6 +226,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
   return {
     queues,
     store,
+    watchesCurrent: (clusters) => leases.allCurrent(clusters),
     async close() {
       await watcher.close();
       await dispatcher.stop();

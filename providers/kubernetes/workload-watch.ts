@@ -38,6 +38,7 @@ type Ended = { readonly resourceVersion: string; readonly expired: boolean };
  */
 export class WorkloadWatch implements WatchHandle {
   private stopped = false;
+  private open = false;
   private controller: AbortController | undefined;
   private wake: (() => void) | undefined;
   /** Key → metadata of the objects currently known, to report deletions a re-list reveals as they were. */
@@ -60,6 +61,11 @@ export class WorkloadWatch implements WatchHandle {
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     void this.run();
+  }
+
+  /** Whether a watch request is open (after a list): events arrive as they happen. */
+  get current(): boolean {
+    return this.open && !this.stopped;
   }
 
   stop(): void {
@@ -123,6 +129,7 @@ export class WorkloadWatch implements WatchHandle {
       let last = rv;
       let expired = false;
       let failure: unknown;
+      let finished = false;
       const onLine = (phase: string, obj: ManifestObject & { code?: number; message?: string }): void => {
         if (this.stopped) return;
         if (phase === 'ERROR') {
@@ -141,7 +148,9 @@ export class WorkloadWatch implements WatchHandle {
         this.onEvent({ type: phase, object: obj });
       };
       const done = (err: unknown): void => {
+        finished = true;
         this.controller = undefined;
+        this.open = false;
         if (this.stopped) resolve({ resourceVersion: last, expired: false });
         else if ((err as { statusCode?: number } | null)?.statusCode === 410)
           resolve({ resourceVersion: last, expired: true });
@@ -163,8 +172,12 @@ export class WorkloadWatch implements WatchHandle {
           done,
         )
         .then((controller) => {
+          // client-node returns the controller also when the request already failed (done was called).
           if (this.stopped) controller.abort();
-          else this.controller = controller;
+          else if (!finished) {
+            this.controller = controller;
+            this.open = true;
+          }
         }, reject);
     });
   }

@@ -40,6 +40,20 @@ describe('ClusterLeases', () => {
     expect(await b.holder('c3')).toBe('worker-b');
   });
 
+  it('tells whether every one of some clusters is marked current, and only the marker unmarks', async () => {
+    const a = leases('worker-a');
+    const b = leases('worker-b');
+    expect(await a.allCurrent(['m1', 'm2'])).toBe(false);
+    await a.markCurrent('m1', true);
+    expect(await b.allCurrent(['m1'])).toBe(true);
+    expect(await b.allCurrent(['m1', 'm2'])).toBe(false);
+    expect(await b.allCurrent([])).toBe(false);
+    await b.markCurrent('m1', false); // not b's mark
+    expect(await b.allCurrent(['m1'])).toBe(true);
+    await a.markCurrent('m1', false);
+    expect(await b.allCurrent(['m1'])).toBe(false);
+  });
+
   it('gives the lease of an owner that stopped renewing to another after the TTL, never before', async () => {
     const a = leases('worker-a', 2_000);
     const b = leases('worker-b', 2_000);

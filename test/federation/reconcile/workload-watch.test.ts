@@ -53,9 +53,17 @@ describe('workload readiness from watches', () => {
         { name: 'slow', provider: 'aws', region: 'eu-west-1', podReadyDelayMs: SLOW_READY_MS },
         { name: 'fast', provider: 'gcp', region: 'europe-west1' },
       ],
-      // Only two status checks after a pass, and no resync during the test: what reports a later
-      // change of readiness is the watch.
-      { workerProps: { metrics, statusChecks: 2, resyncIntervalMs: 600_000, driftIntervalMs: 0 } },
+      // Only two status checks after a pass, at the usual pace even where watches are current, and
+      // no resync during the test: what reports a later change of readiness is the watch.
+      {
+        workerProps: {
+          metrics,
+          statusChecks: 2,
+          watchedCheckDelayMs: 0,
+          resyncIntervalMs: 600_000,
+          driftIntervalMs: 0,
+        },
+      },
     );
     const res = await cp.apply([policy('batch', 'slow'), policy('front', 'fast')]);
     expect(res.status).toBe(200);
@@ -163,6 +171,46 @@ describe('workload readiness from watches', () => {
     const updates = await metric('fedgate_workload_watch_status_updates_total');
     for (const cluster of ['slow', 'fast'])
       expect(updates.find((v) => v.labels.cluster === cluster)?.value).toBeGreaterThan(0);
+  });
+});
+
+describe('status checks beside current watches', () => {
+  let cp: TestControlPlane;
+  beforeAll(async () => {
+    cp = await startTestControlPlane(
+      [{ name: 'slow', provider: 'aws', region: 'eu-west-1', podReadyDelayMs: SLOW_READY_MS }],
+      { workerProps: { resyncIntervalMs: 600_000, driftIntervalMs: 0, watchLeaseMs: 3_000 } },
+    );
+    expect((await cp.apply([policy('batch', 'slow')])).status).toBe(200);
+  });
+  afterAll(() => cp.close());
+
+  const statusCheck = async (binding: string) =>
+    (await cp.worker!.queues.propagation.getDelayed()).find(
+      (j) => j.name === 'status' && j.data.binding === binding,
+    );
+
+  it('backs the watch up with a slower status check, and the watch reports readiness first', async () => {
+    await waitFor('the watch of slow is current', () => cp.worker!.watchesCurrent(['slow']));
+    expect((await cp.apply([deployment('paced', 'batch', 2)])).status).toBe(200);
+    const check = await waitFor('a status check of paced', () => statusCheck('paced-deployment'));
+    expect(check.opts.delay).toBeGreaterThanOrEqual(15_000);
+
+    const ready = await waitFor(
+      'paced ready in the binding',
+      async () => {
+        const r = await cp.request(
+          'GET',
+          '/api/v1/namespaces/shop/objects/Binding.v1alpha1.fedgate.dev/paced-deployment',
+        );
+        const st = (r.body as { status?: { clusters?: ClusterStatus[] } }).status?.clusters?.[0];
+        return st?.readyReplicas === 2 && st;
+      },
+      SLOW_READY_MS + 10_000,
+    );
+    expect(ready).toMatchObject({ phase: 'Applied', replicas: 2 });
+    // Reported by the watch: the one status check is still waiting.
+    expect(await statusCheck('paced-deployment')).toBeDefined();
   });
 });
 
