@@ -23,7 +23,7 @@ import { type ApiProcess, startApi } from '../federation/runtime/api-process.js'
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_FAILOVER_SECONDS } from '../placement/index.js';
-import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
+import { type ChildFleet, memberClusterOf, startChildFleet } from './support/fleet-child.js';
 import type { FleetMember } from './support/fleet-process.js';
 import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
@@ -399,19 +399,7 @@ async function main(): Promise<void> {
   onCleanUp(() => worker.close());
   const client = apiClient(api, token);
 
-  await client.apply(
-    fleet.clusters.map((c) => ({
-      apiVersion: 'fedgate.dev/v1alpha1',
-      kind: 'MemberCluster',
-      metadata: { name: c.name, labels: c.labels },
-      spec: {
-        provider: c.provider,
-        region: c.region,
-        zone: c.zone,
-        connection: { server: c.url, insecureSkipTLSVerify: true },
-      },
-    })),
-  );
+  await client.apply(fleet.clusters.map((c) => memberClusterOf(c)));
   await waitFor('member clusters Ready', 60_000, async () => {
     const ready = await Promise.all(fleet.clusters.map((c) => readyCondition(api, c.name)));
     return ready.every((r) => r?.status === 'True') || false;

@@ -44,7 +44,7 @@ import { DEFAULT_EVENT_RETENTION, ResourceStore } from '../federation/store/reso
 import { KubernetesClient } from '../providers/kubernetes/kubernetes-client.js';
 import { AppliedTracker } from './support/applied-tracker.js';
 import { type BaselineResult, bullmqBaseline } from './support/bullmq-baseline.js';
-import { type ChildFleet, startChildFleet } from './support/fleet-child.js';
+import { type ChildFleet, memberClusterOf, startChildFleet } from './support/fleet-child.js';
 import { isStopping, onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 import { NGINX, startNginxEcho } from './support/nginx-echo.js';
 import { processCpuSeconds } from './support/process-cpu.js';
@@ -435,17 +435,7 @@ async function main(): Promise<void> {
   const api = apiClient(apiProcess, token);
   const shards = Math.max(1, Math.floor(CFG.clusters / CFG.targets));
   await api.post('/api/v1/apply', {
-    items: fleet.clusters.map((c, i) => ({
-      apiVersion: 'fedgate.dev/v1alpha1',
-      kind: 'MemberCluster',
-      metadata: { name: c.name, labels: { ...c.labels, [SHARD_LABEL]: `s${i % shards}` } },
-      spec: {
-        provider: c.provider,
-        region: c.region,
-        zone: c.zone,
-        connection: { server: c.url, insecureSkipTLSVerify: true },
-      },
-    })),
+    items: fleet.clusters.map((c, i) => memberClusterOf(c, { [SHARD_LABEL]: `s${i % shards}` })),
   });
   await waitFor('member clusters Ready', 60_000, async () => {
     const { items } = await apiProcess.store.list(MEMBER_CLUSTER_TYPE);

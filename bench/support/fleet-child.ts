@@ -14,6 +14,21 @@ export interface ChildFleet {
   close(): Promise<void>;
 }
 
+/** The MemberCluster that registers a simulated cluster of the child fleet (by its server URL), with extra labels. */
+export function memberClusterOf(c: FleetMember, labels: Record<string, string> = {}) {
+  return {
+    apiVersion: 'fedgate.dev/v1alpha1',
+    kind: 'MemberCluster',
+    metadata: { name: c.name, labels: { ...c.labels, ...labels } },
+    spec: {
+      provider: c.provider,
+      region: c.region,
+      zone: c.zone,
+      connection: { server: c.url, insecureSkipTLSVerify: true },
+    },
+  };
+}
+
 /** Options of the child fleet. */
 export interface ChildFleetProps {
   readonly clusters: number;

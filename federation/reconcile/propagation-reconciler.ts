@@ -366,8 +366,12 @@ export class PropagationReconciler {
       return false;
     try {
       return await this.watching(binding.spec.clusters.map((c) => c.name));
-    } catch {
-      return false; // unknown: check at the usual pace
+    } catch (err) {
+      this.log.debug(
+        { binding: binding.metadata.name, err },
+        'watch marks unreadable; status checks at the usual pace',
+      );
+      return false;
     }
   }
 
