@@ -10,6 +10,9 @@
  *        npm run bench:placement -- --fingerprint   (hashes of every decision and explanation, no timing:
  *        a guard that an optimisation changes no result; a second pass reschedules each template
  *        with its first result as the previous placement, to cover the incremental path)
+ *        add --inventory to give every cluster the cloud instances behind its capacity, so decisions
+ *        take the inventory path (prices from the instance mix, capacity capped by the instances,
+ *        price sources in every explanation)
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -94,6 +97,51 @@ function makeFleet(n: number): ClusterSnapshot[] {
     });
   }
   return out;
+}
+
+/** Instance shapes per provider for --inventory (4 GiB per vCPU, as the bench fleet's capacity). */
+const SHAPES: Record<Provider, readonly { type: string; vcpus: number }[]> = {
+  aws: [
+    { type: 'm6i.2xlarge', vcpus: 8 },
+    { type: 'm6g.xlarge', vcpus: 4 },
+  ],
+  gcp: [
+    { type: 'n2-standard-8', vcpus: 8 },
+    { type: 'e2-standard-4', vcpus: 4 },
+  ],
+  azure: [
+    { type: 'Standard_D8s_v5', vcpus: 8 },
+    { type: 'Standard_D4as_v5', vcpus: 4 },
+  ],
+  onprem: [{ type: 'dl380-64c', vcpus: 64 }],
+};
+
+/** The fleet with the instances behind each cluster's capacity (cloud inventory), in its zone. */
+function withInventory(fleet: readonly ClusterSnapshot[]): ClusterSnapshot[] {
+  return fleet.map((c, i) => {
+    const shapes = SHAPES[c.provider];
+    const shape = shapes[i % shapes.length]!;
+    const cpu = c.allocatable?.cpuMilli ?? 0;
+    return {
+      ...c,
+      instances: [
+        {
+          zone: c.zone ?? `${c.region}-a`,
+          instanceType: shape.type,
+          count: Math.max(1, Math.ceil(cpu / (shape.vcpus * 1000))),
+          vcpus: shape.vcpus,
+          memoryMiB: shape.vcpus * 4096,
+        },
+      ],
+    };
+  });
+}
+
+const INVENTORY = process.argv.includes('--inventory');
+
+/** The bench fleet of `n` clusters, with inventory when asked for. */
+function benchFleet(n: number): ClusterSnapshot[] {
+  return INVENTORY ? withInventory(makeFleet(n)) : makeFleet(n);
 }
 
 const POLICY_INPUTS: Record<string, PlacementPolicySpecInput> = {
@@ -255,7 +303,7 @@ interface Row {
 }
 
 function runFleet(size: number, templates: readonly TemplateInfo[]): Row {
-  const clusters = makeFleet(size);
+  const clusters = benchFleet(size);
   const t0 = performance.now();
   const fleet: FleetSnapshot = buildFleetSnapshot(clusters, {
     model: defaultCostModel,
@@ -332,7 +380,7 @@ function decisionOf(r: ScheduleResult): unknown {
 /** Hashes of every decision and every explanation, fresh and then with the first result as previous. */
 function fingerprint(sizes: readonly number[], templates: readonly TemplateInfo[]): void {
   for (const size of sizes) {
-    const fleet = buildFleetSnapshot(makeFleet(size), { model: defaultCostModel, version: `bench-${size}` });
+    const fleet = buildFleetSnapshot(benchFleet(size), { model: defaultCostModel, version: `bench-${size}` });
     const decisions = createHash('sha256');
     const explanations = createHash('sha256');
     for (const template of templates) {
@@ -364,7 +412,7 @@ function main(): void {
     return;
   }
   console.log(
-    `placement benchmark: ${n} templates, ${POLICIES.length} policies, one core (node ${process.version})`,
+    `placement benchmark: ${n} templates, ${POLICIES.length} policies, one core (node ${process.version})${INVENTORY ? ', every cluster with cloud inventory' : ''}`,
   );
   console.log(
     'full decision = policy precedence, filters, scores, spread, division, stability, explanation\n',

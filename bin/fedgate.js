@@ -1,3 +1,27 @@
 #!/usr/bin/env node
-// Entry point of the `fedgate` command: runs the compiled CLI (npm run build).
-import '../dist/federation/cli/main.js';
+// Entry point of the `fedgate` command. It runs the compiled CLI (dist/, made by `npm run build`)
+// when there is one, else the TypeScript sources through tsx, so `npx fedgate` works straight
+// after `npm ci` in a fresh clone, before any build.
+import { existsSync } from 'node:fs';
+
+const compiled = new URL('../dist/federation/cli/main.js', import.meta.url);
+const sources = new URL('../federation/cli/main.ts', import.meta.url);
+
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else if (existsSync(sources)) {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write(
+      'error: fedgate is not built and tsx is not installed: run "npm ci" (or "npm run build") in the fedgate folder\n',
+    );
+    process.exit(3);
+  }
+  register();
+  await import(sources.href);
+} else {
+  process.stderr.write('error: fedgate is not built: run "npm run build" in the fedgate folder\n');
+  process.exit(3);
+}

@@ -6,6 +6,7 @@
 import type { FleetSnapshot } from './fleet/snapshot.js';
 import { type CostModel, defaultCostModel } from './model-types.js';
 import { fleetSnapshotOf } from './schedule/schedule.js';
+import { unitMonthlyCost } from './schedule/unit-cost.js';
 import type { ClusterSnapshot, TargetCluster, TemplateInfo } from './types.js';
 
 /** One cluster's change. */
@@ -53,11 +54,9 @@ function monthlyCost(
   for (const [name, n] of p) {
     const c = fleet.byName.get(name);
     if (c === undefined) return undefined;
-    const unit = fleet.model.replicaMonthlyCost(
-      { provider: c.provider, region: c.region },
-      { cpuCores: req.cpuMilli / 1000, memoryGiB: req.memoryBytes / 2 ** 30 },
-      c.source.costOverrides,
-    );
+    // The cluster's own price (instance mix, override or region list), as the scheduler ranks by.
+    const unit = unitMonthlyCost(req, c);
+    if (unit === undefined) return undefined;
     total += unit * n;
   }
   return Math.round(total * 100) / 100;

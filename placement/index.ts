@@ -2,9 +2,19 @@
  * fedgate placement engine — public API. Pure functions, no I/O: the control plane, `simulate`,
  * `explain` and the tests all run this same code. See placement/README.md.
  */
+
+export {
+  type BindingDecision,
+  type BindingInput,
+  type BindingPlacement,
+  decideBinding,
+  keptOnFailure,
+  type Referrer,
+} from './binding/decide.js';
 export { type ClusterChange, type DiffContext, diffPlacements, type PlacementDiff } from './diff.js';
 export { buildExplanation, emptyExplanation } from './explain/build.js';
-export { explainCluster, formatExplanation } from './explain/format.js';
+export { explainCluster, formatExplanation, pricesText, residencyText } from './explain/format.js';
+export { type PriceSource, priceSource, priceText } from './explain/prices.js';
 export type {
   AffinityTermOutcome,
   ClusterExplanation,
@@ -15,6 +25,15 @@ export type {
   SpreadOutcome,
   StabilityOutcome,
 } from './explain/types.js';
+export type { ZoneCapacity } from './fleet/inventory.js';
+export {
+  type CopyReport,
+  DEFAULT_UNSCHEDULABLE_SECONDS,
+  type Descheduled,
+  descheduled,
+  inFlight,
+  type PlacedCopy,
+} from './fleet/reservations.js';
 export {
   buildFleetSnapshot,
   type ClusterEntry,
@@ -40,7 +59,7 @@ export type {
   ScorePlugin,
 } from './framework/types.js';
 export type { CostModel, CostOverrides, GeoPoint, Provider, RegionRef } from './model-types.js';
-export { defaultCostModel } from './model-types.js';
+export { defaultCostModel, PROVIDERS } from './model-types.js';
 export { formatImage, type ImageRef, parseImage, rewriteImage } from './overrides/image.js';
 export { applyJsonPatch, JsonPatchError, type JsonPatchOperation } from './overrides/json-patch.js';
 export { matchingOverrides, renderForCluster } from './overrides/render.js';
@@ -86,6 +105,8 @@ export {
 export {
   DEPENDENCY_KINDS,
   type DependencyPlacement,
+  type DependencyReferrers,
+  dependencyReferrers,
   type PlacedWorkload,
   placeDependencies,
   referencedDependencies,
@@ -95,7 +116,9 @@ export { parseCpuMilli, parseMemoryBytes, parseQuantity, QuantityError } from '.
 export type {
   ClusterSnapshot,
   Eviction,
+  InstanceGroup,
   KubeObject,
+  ObjectMeta,
   ObjectRef,
   PolicyInfo,
   PreviousPlacement,
@@ -107,3 +130,4 @@ export type {
   TemplateInfo,
   UnschedulableReason,
 } from './types.js';
+export { SERVER_OWNED_METADATA } from './types.js';

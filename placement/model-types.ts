@@ -4,11 +4,15 @@
  */
 export type {
   ComputePrice,
+  ComputePriceQuote,
   CostModel,
   CostOverrides,
   GeoPoint,
+  InstanceCount,
+  InventoryPricing,
+  PriceBasis,
   Provider,
   RegionInfo,
   RegionRef,
 } from './model/index.js';
-export { defaultCostModel, HOURS_PER_MONTH, resolveUserLocation } from './model/index.js';
+export { defaultCostModel, HOURS_PER_MONTH, PROVIDERS, resolveUserLocation } from './model/index.js';

@@ -25,6 +25,19 @@ export interface ResourceAmounts {
   pods: number;
 }
 
+/** Cloud instances of one type in one zone behind a cluster's nodes, as cloud inventory found them. */
+export interface InstanceGroup {
+  zone: string;
+  /** `m6i.xlarge`, `e2-standard-4`, `Standard_D4s_v5`. */
+  instanceType: string;
+  /** Running instances of this type in this zone. */
+  count: number;
+  /** vCPUs of one instance. */
+  vcpus: number;
+  /** Memory of one instance, MiB. */
+  memoryMiB: number;
+}
+
 /** What the scheduler knows about one member cluster at one fleet version. */
 export interface ClusterSnapshot {
   name: string;
@@ -39,6 +52,12 @@ export interface ClusterSnapshot {
   /** Allocatable minus what already runs (including this template's own replicas, if any). */
   available?: ResourceAmounts;
   costOverrides?: CostOverrides;
+  /**
+   * The cloud instances behind its nodes (MemberCluster `status.cloud`), by zone and type. Sets its
+   * price from the instance mix, caps its capacity at what the instances have, gives its capacity
+   * when the probe reports none, and its zone when all instances are in one (see fleet/inventory.ts).
+   */
+  instances?: InstanceGroup[];
 }
 
 /** The facts about a workload template the scheduler needs (see templateInfoFromManifest). */
@@ -91,6 +110,13 @@ export interface ScheduleInput {
   /** The fleet; pass a prebuilt FleetSnapshot (buildFleetSnapshot) to share indexes across decisions. */
   fleet: readonly ClusterSnapshot[] | FleetSnapshot;
   previous?: PreviousPlacement;
+  /**
+   * Capacity of each cluster already committed but not yet in its reported `available`: replicas
+   * placed there (by any template, this one included) that the cluster does not run yet. Taken off
+   * `available` before any room is computed, so a burst of decisions never schedules past what is
+   * free. Absent: none.
+   */
+  reserved?: ReadonlyMap<string, ResourceAmounts>;
   /** Epoch milliseconds; the engine never reads the clock. */
   now: number;
 }
@@ -134,16 +160,36 @@ export type UnschedulableReason =
   | 'NoWeightedCluster'
   | 'InvalidPolicy';
 
-/** An ordinary Kubernetes manifest. */
-export type KubeObject = {
+/** Metadata of a Kubernetes-shaped object (the server-owned fields are set by whoever stores it). */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * Any Kubernetes-shaped object: a workload template as the app team wrote it, a fedgate resource,
+ * or an object as a member cluster holds it. The one definition of that shape in the product.
+ */
+export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-};
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** Metadata fields the server that stores an object owns: never taken from input, never sent on. */
+export const SERVER_OWNED_METADATA: readonly string[] = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+];

@@ -1,18 +1,11 @@
+import type { KubeObject } from '../placement/types.js';
 import type { ProviderError } from './provider-error.js';
 
-/** A Kubernetes-shaped object as sent to or read from a member cluster. */
-export interface ManifestObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
+/**
+ * A Kubernetes-shaped object as sent to or read from a member cluster: the product's one object
+ * shape (a type, so the seam still depends on no other layer at run time).
+ */
+export type ManifestObject = KubeObject;
 
 /** Identifies one object in a member cluster. */
 export interface ObjectRef {

@@ -16,6 +16,23 @@ const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set([
   'Internal',
 ]);
 
+/** What a ProviderError carries besides its code and message. */
+export interface ProviderErrorOptions {
+  readonly cause?: unknown;
+  /** The delay the provider asked for (Retry-After, or a throttling hint), in ms. */
+  readonly retryAfterMs?: number;
+  readonly httpStatus?: number;
+  /** The provider's own error code, kept as it said it (`InvalidVpcID.NotFound`, `RESOURCE_NOT_FOUND`, `ResourceNotFound`). */
+  readonly providerCode?: string;
+  /** Which provider said it (`aws`, `gcp`, `azure`, `onprem`, `kubernetes`). */
+  readonly provider?: string;
+  /**
+   * Overrides whether retrying can help, when the provider's code says more than the class does (a
+   * failed operation with an unknown reason is `Internal` but not worth repeating).
+   */
+  readonly retryable?: boolean;
+}
+
 /**
  * An SDK error translated at the adapter boundary: a stable code, whether retrying can help, how
  * long the provider asked us to wait, and the SDK's error as `cause`.
@@ -27,10 +44,15 @@ export class ProviderError extends Error {
   constructor(
     readonly code: ProviderErrorCode,
     message: string,
-    readonly options: { cause?: unknown; retryAfterMs?: number; httpStatus?: number } = {},
+    readonly options: ProviderErrorOptions = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = RETRYABLE.has(code);
+    this.retryable = options.retryable ?? RETRYABLE.has(code);
+  }
+
+  /** The provider's own error code, if it gave one. */
+  get providerCode(): string | undefined {
+    return this.options.providerCode;
   }
 
   /** The delay the provider asked for (Retry-After), if any. */

@@ -41,11 +41,13 @@ export class AppliedTracker {
   /**
    * @param store a store on its own connection (reads only)
    * @param subscriber a connection the tracker may put in subscriber mode
+   * @param sweepMs how often every pending template is read regardless of notifications (a safety
+   *   net: with a thousand pending, a sweep every 2 s made more reads than the control plane)
    */
   constructor(
     private readonly store: ResourceStore,
     private readonly subscriber: Redis,
-    private readonly sweepMs = 2_000,
+    private readonly sweepMs = 10_000,
   ) {}
 
   /** Turns on keyspace notifications for hashes and subscribes to the bindings' keys. */

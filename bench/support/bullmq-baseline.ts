@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from '../../federation/queue/queues.js';
 import { connectRedis, redisOptions } from '../../federation/runtime/redis-connection.js';
+import { commandCalls, redisCpuSeconds } from './redis-stats.js';
 
 /** One queue of the baseline: its share of the jobs and its worker concurrency. */
 export interface BaselineQueue {
@@ -19,6 +20,10 @@ export interface BaselineResult {
   readonly jobsPerSecond: number;
   /** CPU time of this process per job while draining, in ms. */
   readonly cpuMsPerJob: number;
+  /** Redis commands from filling the queues to the last completion (INFO commandstats, scripts' inner calls included). */
+  readonly redisCommands: number;
+  /** CPU seconds redis-server used over the same span. */
+  readonly redisCpuSeconds: number;
 }
 
 /**
@@ -40,6 +45,9 @@ export async function bullmqBaseline(
   );
   const running: Worker[] = [];
   try {
+    const sum = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    const commandsBefore = sum(await commandCalls(producer));
+    const redisCpuBefore = await redisCpuSeconds(producer);
     for (const [i, q] of queues.entries()) {
       for (let n = 0; n < q.jobs; n += 1_000) {
         const count = Math.min(1_000, q.jobs - n);
@@ -93,11 +101,15 @@ export async function bullmqBaseline(
     await finished;
     const used = process.cpuUsage(cpu);
     const seconds = (ended - started) / 1000;
+    // Two INFO commands of this measurement are counted too: next to nothing beside the jobs'.
+    const redisCommands = sum(await commandCalls(producer)) - commandsBefore;
     return {
       jobs: total,
       seconds,
       jobsPerSecond: total / seconds,
       cpuMsPerJob: (used.user + used.system) / 1000 / total,
+      redisCommands,
+      redisCpuSeconds: (await redisCpuSeconds(producer)) - redisCpuBefore,
     };
   } finally {
     await Promise.all(running.map((w) => w.close()));

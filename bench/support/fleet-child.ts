@@ -72,7 +72,7 @@ export async function startChildFleet(props: ChildFleetProps): Promise<ChildFlee
       async down(cluster, isDown) {
         const res = await fetch(`${ready.controlUrl}/clusters/${cluster}/faults`, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ready.controlToken}` },
           body: JSON.stringify({ down: isDown }),
         });
         if (!res.ok) throw new Error(`fault control: HTTP ${res.status} ${await res.text()}`);

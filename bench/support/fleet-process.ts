@@ -4,7 +4,8 @@
  * `node --import tsx bench/support/fleet-process.ts <clusters> <podReadyDelayMs> <nodesPerCluster> <prefix> [guardPid guardDir]`;
  * prints one JSON line `{"controlUrl", "clusters":[{name, provider, region, zone, labels, url}]}` on
  * stdout once every cluster listens, and stops when stdin closes (its parent exited) or on
- * SIGTERM/SIGINT. Faults: PUT {controlUrl}/clusters/{name}/faults {"down": true|false}.
+ * SIGTERM/SIGINT. Faults: PUT {controlUrl}/clusters/{name}/faults {"down": true|false} with
+ * `Authorization: Bearer {controlToken}`.
  * When the parent dies without cleaning up (SIGKILL), the stdin close also stops `guardPid` (the
  * parent's private redis-server) and removes `guardDir` (its data folder), so nothing the
  * benchmark started outlives it.
@@ -25,6 +26,8 @@ export interface FleetMember {
 /** The line the process prints once it listens. */
 export interface FleetReady {
   readonly controlUrl: string;
+  /** Bearer token of the control server. */
+  readonly controlToken: string;
   readonly clusters: FleetMember[];
 }
 
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
     podReadyDelayMs,
     events: false,
     controlPort: 0,
+    // The benchmark's workers reach the clusters by URL alone, without a kubeconfig to carry tokens.
+    clusterTokens: false,
   });
   let closing = false;
   const stop = async () => {
@@ -72,7 +77,11 @@ async function main(): Promise<void> {
     labels: c.labels,
     url: c.url,
   }));
-  const ready: FleetReady = { controlUrl: fleet.controlUrl ?? '', clusters };
+  const ready: FleetReady = {
+    controlUrl: fleet.controlUrl ?? '',
+    controlToken: fleet.controlToken,
+    clusters,
+  };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 

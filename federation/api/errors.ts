@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type ErrorCode, FedgateError, type FieldIssue } from '../errors/fedgate-error.js';
+import { isRedisUnavailable } from '../redis/connection-factory.js';
 
 /** The JSON body of every error answer: a stable code, a message, and the offending fields. */
 export const errorBodySchema = z
@@ -33,7 +34,8 @@ const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
 /**
  * Translates anything thrown while serving a request into a FedgateError: our own errors as they
  * are, zod schema failures as `BadRequest` with field paths, fastify's 4xx errors (bad JSON, body
- * too large, wrong content type) by status, and everything else as an opaque `Internal`.
+ * too large, wrong content type) by status, Redis being unreachable as `Unavailable`, and everything
+ * else as an opaque `Internal`.
  */
 export function toFedgateError(err: unknown): FedgateError {
   if (err instanceof FedgateError) return err;
@@ -45,6 +47,16 @@ export function toFedgateError(err: unknown): FedgateError {
     }));
     const summary = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
     return new FedgateError('BadRequest', summary || `invalid ${where}`, fields);
+  }
+  if (isRedisUnavailable(err)) {
+    return new FedgateError(
+      'Unavailable',
+      `the store is unavailable (Redis: ${err.message}); retry shortly`,
+      [],
+      {
+        cause: err,
+      },
+    );
   }
   if (isResponseSerializationError(err)) {
     return new FedgateError('Internal', 'the server produced an invalid response', [], { cause: err });
@@ -59,9 +71,16 @@ export function toFedgateError(err: unknown): FedgateError {
 }
 
 /** Registers the error and not-found handlers that answer `{code, message, fields?}`. */
-export function registerErrorHandlers(app: FastifyInstance): void {
+export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimitBytes?: number } = {}): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const fe = toFedgateError(err);
+    let fe = toFedgateError(err);
+    if (
+      fe.code === 'PayloadTooLarge' &&
+      opts.bodyLimitBytes !== undefined &&
+      !(err instanceof FedgateError)
+    ) {
+      fe = tooLarge(req.url, opts.bodyLimitBytes, err);
+    }
     if (fe.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: fe.code, message: fe.message }, 'request refused');
     return sendError(reply, fe);
@@ -69,6 +88,19 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new FedgateError('NotFound', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
+}
+
+/**
+ * A body over the limit: the message names the limit and, for a simulation, how to pass large
+ * inputs (the simulation reads the stored templates and fleet when the request leaves them out).
+ */
+function tooLarge(url: string, limit: number, cause: unknown): FedgateError {
+  const mib = Math.round((limit / (1024 * 1024)) * 10) / 10;
+  const base = `the request body is larger than the server's limit of ${mib} MiB (${limit} bytes)`;
+  const hint = url.split('?')[0]?.endsWith('/simulate')
+    ? '; a simulation reads what the body leaves out from the store: omit "templates" to simulate every stored template and "fleet" to use the registered clusters, and send only the policies that change'
+    : '; send the objects in several smaller requests';
+  return new FedgateError('PayloadTooLarge', `${base}${hint}`, [], { cause });
 }
 
 /** Sends a FedgateError as the JSON error body with its status. */

@@ -37,8 +37,18 @@ export const nameParam = objectNameSchema.describe('object name');
 
 /** Query of list routes. */
 export const listQuery = z.object({
-  labelSelector: z.string().max(4096).optional().describe('Kubernetes label selector, e.g. app=web,tier!=db'),
+  labelSelector: z
+    .string()
+    .max(4096)
+    .refine((s) => !EMPTY_SET_TERM.test(s), {
+      message: "for 'in', 'notin' operators, values set can't be empty",
+    })
+    .optional()
+    .describe('Kubernetes label selector, e.g. app=web,tier!=db'),
 });
+
+/** A set-based term with no value, `env in ()` or `env notin ( , )`: Kubernetes refuses it. */
+const EMPTY_SET_TERM = /(^|,)\s*\S+\s+(in|notin)\s+\(\s*(,\s*)*\)\s*(,|$)/;
 
 /** `?dryRun=` as a boolean. */
 export const booleanQuery = z

@@ -2,7 +2,7 @@
  * The server side of `fedgate simulate`: reads the current state (fleet, policies, templates and
  * the Bindings' decisions) from the store, validates a proposal (policies, optionally a fleet and
  * templates) with the same per-kind schemas as apply, and runs the pure what-if of placement/.
- * Reads only: a simulation writes nothing.
+ * Reads only: a simulation writes nothing. The what-if itself runs in a worker thread.
  */
 import { z } from 'zod';
 import {
@@ -10,7 +10,6 @@ import {
   type CurrentPlacement,
   type PlacementPolicySpec,
   type PolicyInfo,
-  simulate,
   templateInfoFromManifest,
   type WhatIfProposal,
   type WhatIfResult,
@@ -19,6 +18,7 @@ import {
 import { FedgateError, type FieldIssue } from '../errors/fedgate-error.js';
 import { type MemberClusterObject, toClusterSnapshot } from '../reconcile/cluster-snapshot.js';
 import type { BindingSpec } from '../resources/binding.js';
+import { cloudInstanceGroupSchema } from '../resources/cloud-side.js';
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE } from '../resources/kinds.js';
 import type { MemberClusterStatus } from '../resources/member-cluster.js';
 import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
@@ -31,6 +31,8 @@ export interface SimulationRequest {
   readonly removePolicies?: readonly string[];
   readonly fleet?: readonly unknown[];
   readonly templates?: readonly unknown[];
+  /** Include each template's explanation of the proposed decision. */
+  readonly explain?: boolean;
 }
 
 /** A simulation's answer: the what-if result and the store version it was computed on. */
@@ -57,9 +59,14 @@ const simulatedStatusSchema = z.looseObject({
     .default([]),
   allocatable: resourcesSchema.optional(),
   available: resourcesSchema.optional(),
+  /** Cloud inventory: the instances by zone and type price the cluster and cap its capacity. */
+  cloud: z.looseObject({ instances: z.array(cloudInstanceGroupSchema).max(10_000).optional() }).optional(),
 });
 
-/** A cluster given without status is taken as Ready (with unknown capacity) unless the store knows it. */
+/**
+ * A cluster given without status is taken as Ready (with unknown capacity) unless the store knows
+ * it; a status without a Ready condition gets this one added.
+ */
 const ASSUMED_READY: MemberClusterStatus = {
   conditions: [
     {
@@ -111,12 +118,15 @@ export async function readCurrentState(
   };
 }
 
-/** Runs a simulation of `req` against the store's current state. Bad input: `Invalid` (422) with field paths. */
-export async function runSimulation(
-  store: ResourceStore,
-  req: SimulationRequest,
-  now: number,
-): Promise<SimulationAnswer> {
+/** The current state a simulation starts from, as read by `readCurrentState`. */
+export type CurrentState = Awaited<ReturnType<typeof readCurrentState>>;
+
+/**
+ * Validates `req` against `state` and returns the proposal to simulate (linear in the input; the
+ * simulation itself, far heavier, runs in a worker thread: see simulation-runner.ts). Bad input:
+ * `Invalid` (422) with field paths.
+ */
+export function proposalOf(state: CurrentState, req: SimulationRequest): WhatIfProposal {
   const issues: FieldIssue[] = [];
   const policies = validateKind(req.policies, 'policies', 'PlacementPolicy', issues);
   const fleetObjects =
@@ -124,16 +134,6 @@ export async function runSimulation(
   const templates = req.templates === undefined ? undefined : validateTemplates(req.templates, issues);
   const statuses = req.fleet === undefined ? [] : fleetStatuses(req.fleet, issues);
   if (issues.length > 0) throw invalid(issues);
-
-  const state = await readCurrentState(store);
-  const proposal: WhatIfProposal = {
-    policies: policies.map(
-      (v): PolicyInfo => ({ name: v.object.metadata.name, spec: v.object.spec as PlacementPolicySpec }),
-    ),
-    ...(req.removePolicies ? { removePolicies: req.removePolicies } : {}),
-    ...(fleetObjects ? { fleet: simulatedFleet(fleetObjects, statuses, state.clusters) } : {}),
-    ...(templates ? { templates: templates.map((t) => t.object) } : {}),
-  };
   const unknown = (req.removePolicies ?? []).filter((n) => !state.policies.some((p) => p.name === n));
   if (unknown.length > 0) {
     throw invalid(
@@ -143,7 +143,14 @@ export async function runSimulation(
       })),
     );
   }
-  return { resourceVersion: state.resourceVersion, ...simulate(state, proposal, { now }) };
+  return {
+    policies: policies.map(
+      (v): PolicyInfo => ({ name: v.object.metadata.name, spec: v.object.spec as PlacementPolicySpec }),
+    ),
+    ...(req.removePolicies ? { removePolicies: req.removePolicies } : {}),
+    ...(fleetObjects ? { fleet: simulatedFleet(fleetObjects, statuses, state.clusters) } : {}),
+    ...(templates ? { templates: templates.map((t) => t.object) } : {}),
+  };
 }
 
 function invalid(issues: readonly FieldIssue[]): FedgateError {
@@ -247,8 +254,15 @@ function simulatedFleet(
 ): ClusterSnapshot[] {
   // Called only when every item was valid, so `objects` and `statuses` are aligned.
   return objects.map((o, i) => {
-    // No status given: what the store observed of the same cluster, else assumed ready.
-    const status = statuses[i] ?? stored.get(o.key.name)?.status ?? ASSUMED_READY;
+    // No status given: what the store observed of the same cluster, else assumed ready. A status
+    // without a Ready condition (capacity only) is assumed ready too: it says nothing to the contrary.
+    const given = statuses[i];
+    const status =
+      given === undefined
+        ? (stored.get(o.key.name)?.status ?? ASSUMED_READY)
+        : given.conditions.some((c) => c.type === 'Ready')
+          ? given
+          : { ...given, conditions: [...given.conditions, ...ASSUMED_READY.conditions] };
     return toClusterSnapshot({ ...o.object, status } as MemberClusterObject);
   });
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FedgateError } from '../errors/fedgate-error.js';
+import { duplicateRedis } from '../redis/connection-factory.js';
 import type { ChangeEvent, ResourceStore } from '../store/resource-store.js';
 
 /** What a watcher wants to see. */
@@ -98,7 +99,7 @@ export class WatchHub {
 
   private ensureLoop(): Promise<number> {
     if (this.loop === undefined || this.started === undefined) {
-      this.conn ??= this.props.store.redis.duplicate({ maxRetriesPerRequest: null });
+      this.conn ??= duplicateRedis(this.props.store.redis, { maxRetriesPerRequest: null }, this.props.logger);
       let resolveStart!: (rv: number) => void;
       let rejectStart!: (err: unknown) => void;
       this.started = new Promise<number>((res, rej) => {

@@ -1,5 +1,7 @@
 import { request } from 'undici';
 import type { WhatIfResult } from '../../placement/index.js';
+import type { ApplyEffect } from '../api/routes/apply-effect.js';
+import type { CreatedToken, TokenInfo } from '../auth/token-store.js';
 import { ERROR_CODES, type ErrorCode, FedgateError, type FieldIssue } from '../errors/fedgate-error.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import type { CliConfig } from './config.js';
@@ -23,12 +25,16 @@ export interface ApplyResultItem {
   generation?: number;
 }
 
+export type { ApplyEffect };
+
 /** The body of `POST /api/v1/simulate`. */
 export interface SimulateRequest {
   policies: unknown[];
   removePolicies?: string[];
   fleet?: unknown[];
   templates?: unknown[];
+  /** Include each template's explanation of the proposed decision. */
+  explain?: boolean;
 }
 
 /** The answer of `POST /api/v1/simulate` (see placement/simulate/what-if.ts). */
@@ -141,13 +147,33 @@ export class ApiClient {
   }
 
   /** Applies many objects (all validated before any is written). */
-  apply(items: unknown[], dryRun: boolean): Promise<{ items: ApplyResultItem[] }> {
+  apply(items: unknown[], dryRun: boolean): Promise<{ items: ApplyResultItem[]; effect?: ApplyEffect }> {
     return this.call('POST', `/api/v1/apply?dryRun=${dryRun}`, { items });
   }
 
   /** What-if: the placement changes the proposal would cause, computed by the server; writes nothing. */
   simulate(request: SimulateRequest): Promise<SimulateResult> {
     return this.call('POST', '/api/v1/simulate', request);
+  }
+
+  /** Named tokens (admin only). */
+  listTokens(): Promise<{ items: TokenInfo[] }> {
+    return this.call('GET', '/api/v1/tokens');
+  }
+
+  /** Makes a named token; the answer holds its value, shown this once (admin only). */
+  createToken(request: {
+    name: string;
+    role: string;
+    namespaces?: string[];
+    cluster?: string;
+  }): Promise<CreatedToken> {
+    return this.call('POST', '/api/v1/tokens', request);
+  }
+
+  /** Revokes a named token (admin only). */
+  revokeToken(name: string): Promise<TokenInfo> {
+    return this.call('DELETE', `/api/v1/tokens/${enc(name)}`);
   }
 
   /** The Binding of a template, with the scheduler's explanation and per-cluster status. */

@@ -4,7 +4,10 @@ import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerExplain } from './commands/explain.js';
 import { registerGet } from './commands/get.js';
+import { registerPlan } from './commands/plan.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerToken } from './commands/token.js';
+import { registerTop } from './commands/top.js';
 import { EXIT, EXIT_CODES_HELP, reportError } from './errors.js';
 import { fedgatePackage } from './package-root.js';
 
@@ -16,7 +19,17 @@ which "fedgate up" writes.
 ${EXIT_CODES_HELP}`;
 
 /** The client commands, which need none of the process machinery. */
-const CLIENT_COMMANDS = new Set(['apply', 'get', 'describe', 'delete', 'explain', 'simulate']);
+const CLIENT_COMMANDS = new Set([
+  'apply',
+  'get',
+  'describe',
+  'delete',
+  'explain',
+  'simulate',
+  'token',
+  'top',
+  'plan',
+]);
 
 /**
  * Builds the `fedgate` program: the client commands and the process commands (`server`, `worker`,
@@ -36,8 +49,15 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   registerDelete(program);
   registerExplain(program);
   registerSimulate(program);
+  registerToken(program);
+  registerTop(program);
+  registerPlan(program);
   const first = argv.find((a) => !a.startsWith('-'));
-  if (first === undefined || !CLIENT_COMMANDS.has(first)) {
+  if (first === 'gateway') {
+    // A gateway process loads only what it runs (no worker, no cloud SDKs): it starts fast.
+    const { registerGatewayCommand } = await import('./gateway-command.js');
+    registerGatewayCommand(program);
+  } else if (first === undefined || !CLIENT_COMMANDS.has(first)) {
     try {
       const { registerProcessCommands } = await import('./process-commands.js');
       registerProcessCommands(program);

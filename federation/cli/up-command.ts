@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../runtime/logger.js';
+import { privateDir } from '../runtime/private-files.js';
 import { keepSdksOffTheNetwork } from '../runtime/sdk-env.js';
 import { type UpSystem, up } from '../runtime/up.js';
 import { STATE_DIR_NAME } from './config.js';
@@ -29,6 +30,8 @@ export function registerUpCommand(program: Command): void {
         const port = Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535)
           throw new Error(`--port must be 0-65535, got "${o.port}"`);
+        // Before the logger, whose file would otherwise create the directory with the default mode.
+        await privateDir(stateDir);
         const logFile = join(stateDir, 'fedgate.log');
         const log = createLogger({ file: logFile });
         const started = Date.now();
@@ -69,7 +72,7 @@ export function registerUpCommand(program: Command): void {
         print(`  logs         ${logFile}`);
         if (system.fleetControlUrl)
           print(
-            `  fleet faults ${system.fleetControlUrl}/clusters  (PUT /clusters/NAME/faults {"down":true})`,
+            `  fleet faults ${system.fleetControlUrl}/clusters  (PUT /clusters/NAME/faults {"down":true}; token in ${system.fleetTokenFile})`,
           );
         print('');
         print('Try:');
@@ -79,6 +82,10 @@ export function registerUpCommand(program: Command): void {
         print(
           `  kubectl --kubeconfig ${system.kubeconfig} --context ${system.clusters[1] ?? system.clusters[0]} get deploy -A`,
         );
+        if (system.fleetControlUrl)
+          print(
+            `  curl -X PUT -H "Authorization: Bearer $(cat ${system.fleetTokenFile})" -H 'Content-Type: application/json' -d '{"down":true}' ${system.fleetControlUrl}/clusters/${system.clusters[1] ?? system.clusters[0]}/faults`,
+          );
         print('');
         print('Ctrl-C stops everything.');
         await stopped;

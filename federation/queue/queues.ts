@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { QueueErrorReporter } from './error-reports.js';
 
 /** The work queues of the control plane. */
 export const QUEUE_NAMES = {
@@ -53,7 +54,9 @@ export type MaintenanceJob =
   /** Compare what fedgate placed in one cluster with what is there now. */
   | { readonly kind: 'drift'; readonly cluster: string }
   /** Fan out one drift scan per member cluster. */
-  | { readonly kind: 'drift-all' };
+  | { readonly kind: 'drift-all' }
+  /** Fan out one health probe per member cluster. */
+  | { readonly kind: 'probe-all' };
 
 /** Retries with exponential backoff, and bounded retention of finished jobs. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -63,11 +66,15 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 2_000 },
 };
 
-/** The three queues, sharing one connection for producers. */
+/** The control plane's queues, sharing one connection for producers. */
 export interface Queues {
   readonly placement: Queue<PlacementJob>;
   readonly propagation: Queue<PropagationJob>;
   readonly maintenance: Queue<MaintenanceJob>;
+  /** A queue by name; an Error for a queue no controller declared. */
+  get(name: string): Queue;
+  /** The names of every queue open. */
+  names(): string[];
   close(): Promise<void>;
 }
 
@@ -75,36 +82,36 @@ export interface Queues {
 export interface QueueProps {
   /** BullMQ key prefix, a hash tag so each queue's keys share a Redis Cluster slot. Default `{fgq}`. */
   readonly prefix?: string;
+  /** Queues besides the three of the control plane, with their default job options. */
+  readonly extra?: readonly { readonly name: string; readonly jobOptions?: JobsOptions }[];
+  /** Reports the queues' errors (Redis unreachable, say) through the process's logger, rate-limited. */
+  readonly errors?: QueueErrorReporter;
 }
 
-/** Opens producer handles on the control-plane queues. */
+/** Opens producer handles on the control-plane queues (and any other declared). */
 export function openQueues(connection: Redis, props: QueueProps = {}): Queues {
   const prefix = props.prefix ?? '{fgq}';
-  const opts = { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
-  const placement = new Queue<PlacementJob>(QUEUE_NAMES.placement, opts);
-  const propagation = new Queue<PropagationJob>(QUEUE_NAMES.propagation, opts);
-  const maintenance = new Queue<MaintenanceJob>(QUEUE_NAMES.maintenance, opts);
+  const open = (name: string, jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS) => {
+    const q = new Queue(name, { connection, prefix, defaultJobOptions: jobOptions });
+    props.errors?.watch(q, { queue: name, role: 'queue' });
+    return q;
+  };
+  const byName = new Map<string, Queue>();
+  for (const name of Object.values(QUEUE_NAMES)) byName.set(name, open(name));
+  for (const q of props.extra ?? []) if (!byName.has(q.name)) byName.set(q.name, open(q.name, q.jobOptions));
+  const get = (name: string): Queue => {
+    const q = byName.get(name);
+    if (!q) throw new Error(`no queue "${name}" is declared by any controller`);
+    return q;
+  };
   return {
-    placement,
-    propagation,
-    maintenance,
+    placement: get(QUEUE_NAMES.placement) as Queue<PlacementJob>,
+    propagation: get(QUEUE_NAMES.propagation) as Queue<PropagationJob>,
+    maintenance: get(QUEUE_NAMES.maintenance) as Queue<MaintenanceJob>,
+    get,
+    names: () => [...byName.keys()],
     async close() {
-      await Promise.all([placement.close(), propagation.close(), maintenance.close()]);
+      await Promise.all([...byName.values()].map((q) => q.close()));
     },
   };
 }
-
-/**
- * Job ids deduplicate: a job id that is waiting (or kept finished) is not added again. They are
- * built from keys that hold no ':' (type keys, DNS names), as BullMQ requires.
- */
-export const jobIds = {
-  /** A template change: one job per template uid and generation, plus what else triggered it. */
-  placement(job: PlacementJob, uid: string, generation: number | string, trigger = ''): string {
-    return `${job.type}/${job.namespace || '_'}/${job.name}@${uid.slice(0, 8)}g${generation}${trigger}`;
-  },
-  /** One binding in one cluster at one binding generation, plus what else triggered it. */
-  propagation(job: PropagationJob, generation: number | string, trigger = ''): string {
-    return `${job.namespace || '_'}/${job.binding}@${job.cluster}g${generation}${trigger}`;
-  },
-};

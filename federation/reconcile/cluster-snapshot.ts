@@ -1,9 +1,11 @@
 import {
   type ClusterSnapshot,
+  type InstanceGroup,
   NOT_READY_TAINT,
   type Taint,
   UNREACHABLE_TAINT,
 } from '../../placement/index.js';
+import type { CloudInstanceGroup } from '../resources/cloud-side.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import type { MemberClusterSpec, MemberClusterStatus } from '../resources/member-cluster.js';
 
@@ -26,6 +28,7 @@ export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
     });
   }
   const cost = mc.spec.cost;
+  const instances = instanceGroups(mc.status?.cloud?.instances);
   return {
     name: mc.metadata.name,
     provider: mc.spec.provider,
@@ -36,6 +39,7 @@ export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
     ready: ready?.status === 'True',
     ...(mc.status?.allocatable ? { allocatable: mc.status.allocatable } : {}),
     ...(mc.status?.available ? { available: mc.status.available } : {}),
+    ...(instances ? { instances } : {}),
     ...(cost
       ? {
           costOverrides: {
@@ -61,4 +65,34 @@ export function toClusterSnapshot(mc: MemberClusterObject): ClusterSnapshot {
         }
       : {}),
   };
+}
+
+/**
+ * The instances cloud inventory recorded, for the scheduler: only well-formed running groups (the
+ * status is ours, but a malformed entry must not make the whole fleet unschedulable).
+ */
+function instanceGroups(groups: readonly CloudInstanceGroup[] | undefined): InstanceGroup[] | undefined {
+  if (!Array.isArray(groups)) return undefined;
+  const out: InstanceGroup[] = [];
+  for (const g of groups) {
+    if (
+      typeof g?.zone === 'string' &&
+      typeof g.instanceType === 'string' &&
+      g.instanceType !== '' &&
+      Number.isInteger(g.count) &&
+      g.count > 0 &&
+      Number.isFinite(g.vcpus) &&
+      g.vcpus > 0 &&
+      Number.isFinite(g.memoryMiB) &&
+      g.memoryMiB >= 0
+    )
+      out.push({
+        zone: g.zone,
+        instanceType: g.instanceType,
+        count: g.count,
+        vcpus: g.vcpus,
+        memoryMiB: g.memoryMiB,
+      });
+  }
+  return out.length > 0 ? out : undefined;
 }

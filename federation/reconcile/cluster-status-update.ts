@@ -9,9 +9,9 @@ const ATTEMPTS = 8;
  * Updates one cluster's status of a binding from the value the caller read, as a compare-and-set:
  * a propagation pass and a drift scan may write the same status at once, and each keeps fields the
  * other owns (the applied hash, the drift found), so a write based on a stale read would undo the
- * other's. On a conflict the status is read again and `next` recomputed from it; `next` returning
- * undefined leaves the status as it is. Returns the status as it stands afterwards (undefined
- * when the binding is gone).
+ * other's. On a conflict `next` is recomputed from the status stored now (which the failed write
+ * returns); `next` returning undefined leaves the status as it is. Returns the status as it
+ * stands afterwards (undefined when the binding is gone).
  */
 export async function updateClusterStatus(
   store: ResourceStore,
@@ -24,13 +24,14 @@ export async function updateClusterStatus(
   for (let attempt = 1; ; attempt++) {
     const status = next(current);
     if (status === undefined) return current;
-    const r = await store.replaceClusterStatus(key, cluster, current, status);
-    if (r === 'changed' || r === 'unchanged') return status;
-    if (r === 'gone') return undefined;
+    const r = await store.memberStatus.compareAndSet(key, cluster, current, status);
+    if (r.outcome === 'changed' || r.outcome === 'unchanged') return status;
+    if (r.outcome === 'gone') return undefined;
     if (attempt >= ATTEMPTS)
       throw new Error(
         `status of ${key.namespace}/${key.name} in ${cluster} kept changing; giving up for now`,
       );
-    current = await store.clusterStatus<BindingClusterStatus>(key, cluster);
+    // The status as the conflict found it stored (no read of its own).
+    current = r.current;
   }
 }

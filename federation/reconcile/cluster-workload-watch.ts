@@ -6,15 +6,16 @@ import {
   type WorkloadEvent,
   workloadStatusOf,
 } from '../../providers/member-cluster-client.js';
-import type { Queues } from '../queue/queues.js';
+import type { JobRequest } from '../controller/controller.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { updateClusterStatus } from './cluster-status-update.js';
-import { enqueueHeal } from './heal-job.js';
+import { healJob } from './heal-job.js';
 import { OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
+import { withUnreadySince } from './unready-since.js';
 
 /** The workload types watched: those that report readyReplicas. Other kinds keep the status checks. */
 export const WATCHED_WORKLOADS = [
@@ -25,7 +26,8 @@ export const WATCHED_WORKLOADS = [
 /** What one cluster's watch needs. */
 export interface ClusterWatchDeps {
   readonly store: ResourceStore;
-  readonly queues: Queues;
+  /** Adds the propagation passes that heal objects deleted in the cluster. */
+  readonly submit: (requests: readonly JobRequest[]) => Promise<void>;
   readonly log: Logger;
   readonly now: () => number;
   /** Called after each status this watch changed. */
@@ -109,22 +111,34 @@ export class ClusterWorkloadWatch {
   private async handle(event: WorkloadEvent): Promise<void> {
     const key = bindingKeyOf(event.object);
     if (!key) return;
-    const { store, queues, now } = this.deps;
-    const read = await store.readMany<BindingClusterStatus>({
-      objects: [key],
-      clusterStatus: { key, cluster: this.cluster },
-    });
+    const { store, submit, now } = this.deps;
+    // Most events repeat a readiness the status already records (the object's ADDED and status
+    // events after each apply): one small read tells, without reading and decoding the binding.
+    // That status is what the update below starts from: its compare-and-set fails, and recomputes
+    // from the status stored then, should another writer have changed it since.
+    let recorded: BindingClusterStatus | undefined;
+    if (event.type !== 'DELETED') {
+      recorded = await store.clusterStatus<BindingClusterStatus>(key, this.cluster);
+      if (withReadiness(recorded, event.object, now()) === undefined) return;
+    }
+    // A deletion reads the binding and its status together; an update has the status already.
+    const read =
+      event.type === 'DELETED'
+        ? await store.readMany<BindingClusterStatus>({
+            objects: [key],
+            clusterStatus: { key, cluster: this.cluster },
+          })
+        : { objects: [await store.get(key)], clusterStatus: recorded };
     const binding = read.objects[0] as BindingObject | undefined;
     const resource = binding?.spec.resource;
     const placedHere = binding?.spec.clusters.some((c) => c.name === this.cluster) ?? false;
     if (!resource || !placedHere || !sameObject(resource, event.object)) return;
     if (event.type === 'DELETED') {
-      if (read.clusterStatus?.phase === 'Applied')
-        await enqueueHeal(queues, key, this.cluster, 'watch', now());
+      if (read.clusterStatus?.phase === 'Applied') await submit([healJob(key, this.cluster, 'watch', now())]);
       return;
     }
     let changed = false;
-    await updateClusterStatus(store, key, this.cluster, read.clusterStatus, (current) => {
+    await updateClusterStatus(store, key, this.cluster, recorded, (current) => {
       const next = withReadiness(current, event.object, now());
       changed = next !== undefined;
       return next;
@@ -146,7 +160,11 @@ export function withReadiness(
   if (current?.phase !== 'Applied' || current.replicas === undefined) return undefined;
   const ready = workloadStatusOf(object).readyReplicas ?? 0;
   if (current.readyReplicas === ready) return undefined;
-  return { ...current, readyReplicas: ready, lastUpdateTime: new Date(now).toISOString() };
+  return withUnreadySince(
+    { ...current, readyReplicas: ready, lastUpdateTime: new Date(now).toISOString() },
+    current,
+    now,
+  );
 }
 
 /** The binding named by an object's `fedgate.dev/binding` annotation (`namespace/name`). */

@@ -5,7 +5,8 @@ import { diffManaged, retainIgnored } from '../../placement/drift/diff.js';
 import type { DriftPolicy } from '../../placement/policy/schema.js';
 import type { ClusterSnapshot } from '../../placement/types.js';
 import type { ManifestObject, MemberClusterClient } from '../../providers/member-cluster-client.js';
-import type { Queues } from '../queue/queues.js';
+import type { Clock } from '../controller/context.js';
+import type { JobRequest, Outcome } from '../controller/controller.js';
 import type { BindingClusterStatus, ClusterDrift } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { ObjectKey } from '../resources/kube-object.js';
@@ -15,7 +16,7 @@ import type { ClusterClients } from './cluster-clients.js';
 import { toClusterSnapshot } from './cluster-snapshot.js';
 import { updateClusterStatus } from './cluster-status-update.js';
 import type { FleetState, FleetView } from './fleet-view.js';
-import { enqueueHeal } from './heal-job.js';
+import { healJob } from './heal-job.js';
 import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
@@ -59,6 +60,16 @@ export function manifestHash(manifest: ManifestObject): string {
 /** The counter of drift detections, registered once per metrics registry. */
 export type DriftCounter = Counter<'cluster' | 'mode'>;
 
+/** What the drift detector works with. */
+export interface DriftDeps {
+  readonly store: ResourceStore;
+  readonly fleet: FleetView;
+  readonly clients: ClusterClients;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly counter?: DriftCounter;
+}
+
 /**
  * Detects changes made directly in member clusters to objects fedgate placed: compares the live
  * object with the manifest fedgate applied (only the fields it manages), records the drifted
@@ -66,15 +77,21 @@ export type DriftCounter = Counter<'cluster' | 'mode'>;
  * object (server-side apply with fedgate's field manager, force) unless the policy says Report.
  */
 export class DriftDetector {
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly fleet: FleetView,
-    private readonly clients: ClusterClients,
-    private readonly queues: Queues,
-    private readonly log: Logger,
-    private readonly counter?: DriftCounter,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly store: ResourceStore;
+  private readonly fleet: FleetView;
+  private readonly clients: ClusterClients;
+  private readonly log: Logger;
+  private readonly counter: DriftCounter | undefined;
+  private readonly now: () => number;
+
+  constructor(deps: DriftDeps) {
+    this.store = deps.store;
+    this.fleet = deps.fleet;
+    this.clients = deps.clients;
+    this.log = deps.log;
+    this.counter = deps.counter;
+    this.now = () => deps.clock.now();
+  }
 
   /** Compares one live object with its manifest and acts as the policy says (`status`: the cluster status, when already read). */
   async inspect(c: DriftCheck, status?: BindingClusterStatus): Promise<DriftOutcome> {
@@ -156,9 +173,11 @@ export class DriftDetector {
    * Scans one member cluster: one list per placed kind (by fedgate's ownership labels), each
    * object compared with the manifest its binding renders for the cluster. Objects whose binding
    * has a newer manifest still being propagated are skipped; objects missing from the list get a
-   * propagation job, which re-creates them or inspects them (when only their labels were changed).
+   * propagation job (a follow-up), which re-creates them or inspects them (when only their labels
+   * were changed).
    */
-  async scan(clusterName: string): Promise<DriftScanSummary> {
+  async scan(clusterName: string): Promise<Outcome<DriftScanSummary>> {
+    const heals: JobRequest[] = [];
     const n = { none: 0, reported: 0, restored: 0, pending: 0, missing: 0, skipped: 0 };
     const summary = (): DriftScanSummary => ({
       checked: n.none + n.reported + n.restored,
@@ -170,7 +189,7 @@ export class DriftDetector {
     const state = await this.fleet.current();
     const mc = state.clusters.get(clusterName);
     const ready = mc?.status?.conditions.find((c) => c.type === 'Ready')?.status;
-    if (!mc || ready === undefined || ready === 'Unknown') return summary(); // unreachable: nothing to read
+    if (!mc || ready === undefined || ready === 'Unknown') return { result: summary() }; // unreachable: nothing to read
     const client = this.clients.get(mc);
     const snapshot = toClusterSnapshot(mc);
     const items = await this.store.referrers(BINDING_TYPE, ALL_NAMESPACES, clusterReference(clusterName));
@@ -193,13 +212,13 @@ export class DriftDetector {
       for (let i = 0; i < bindings.length; i += SCAN_CONCURRENCY) {
         const chunk = bindings.slice(i, i + SCAN_CONCURRENCY);
         const results = await Promise.all(
-          chunk.map((b) => this.check(b, { cluster: clusterName, client, snapshot, state, live })),
+          chunk.map((b) => this.check(b, { cluster: clusterName, client, snapshot, state, live, heals })),
         );
         for (const r of results) n[r]++;
       }
     }
     this.log.debug({ cluster: clusterName, ...summary() }, 'drift scan');
-    return summary();
+    return { result: summary(), followUps: heals };
   }
 
   /** Compares one binding's object in the cluster with its manifest. */
@@ -211,6 +230,8 @@ export class DriftDetector {
       snapshot: ClusterSnapshot;
       state: FleetState;
       live: ReadonlyMap<string, ManifestObject>;
+      /** Propagation passes for objects found missing. */
+      heals: JobRequest[];
     },
   ): Promise<DriftOutcome | 'pending' | 'missing' | 'skipped'> {
     const r = b.spec.resource;
@@ -230,7 +251,7 @@ export class DriftDetector {
     if (status?.phase !== 'Applied' || status.appliedHash !== manifestHash(manifest)) return 'pending';
     const obj = ctx.live.get(`${r.namespace}/${r.name}`);
     if (!obj) {
-      await this.heal(bindingKey, ctx.cluster);
+      ctx.heals.push(healJob(bindingKey, ctx.cluster, 'drift', this.now()));
       return 'missing';
     }
     if (
@@ -248,11 +269,6 @@ export class DriftDetector {
       },
       status,
     );
-  }
-
-  /** A propagation pass for an object the scan expected but did not list. */
-  private async heal(bindingKey: ObjectKey, cluster: string): Promise<void> {
-    await enqueueHeal(this.queues, bindingKey, cluster, 'drift', this.now());
   }
 
   private async write(

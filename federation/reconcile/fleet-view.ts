@@ -9,6 +9,7 @@ import { defaultCostModel } from '../../placement/model/index.js';
 import { MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE } from '../resources/kinds.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { type MemberClusterObject, toClusterSnapshot } from './cluster-snapshot.js';
+import { ReservationLedger } from './reservation-ledger.js';
 
 /** The fleet and the policies at one version, as every placement decision of a worker shares them. */
 export interface FleetState {
@@ -26,10 +27,15 @@ export class FleetView {
   private cached: FleetState | undefined;
   private loading: Promise<FleetState> | undefined;
 
+  /** Capacity committed in each cluster but not yet in its reports (see ReservationLedger). */
+  readonly reservations: ReservationLedger;
+
   constructor(
     private readonly store: ResourceStore,
     private readonly model: CostModel = defaultCostModel,
-  ) {}
+  ) {
+    this.reservations = new ReservationLedger(store, { now: () => Date.now() });
+  }
 
   /** The types whose versions tell whether the cached state is current (see `currentAt`). */
   static readonly TYPES: readonly string[] = [MEMBER_CLUSTER_TYPE, PLACEMENT_POLICY_TYPE];

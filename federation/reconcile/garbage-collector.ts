@@ -14,11 +14,19 @@ import { templateTypes } from './template-jobs.js';
  * fedgate's labels, with a binding hash that matches their binding annotation, are ever touched.
  */
 export class GarbageCollector {
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly clients: ClusterClients,
-    private readonly log: Logger,
-  ) {}
+  private readonly store: ResourceStore;
+  private readonly clients: ClusterClients;
+  private readonly log: Logger;
+
+  constructor(deps: {
+    readonly store: ResourceStore;
+    readonly clients: ClusterClients;
+    readonly log: Logger;
+  }) {
+    this.store = deps.store;
+    this.clients = deps.clients;
+    this.log = deps.log;
+  }
 
   /** Collects orphans in one cluster; returns how many objects were deleted. */
   async collect(clusterName: string): Promise<number> {

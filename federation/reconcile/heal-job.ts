@@ -1,21 +1,20 @@
-import type { PropagationJob, Queues } from '../queue/queues.js';
-import { jobIds } from '../queue/queues.js';
+import type { JobRequest } from '../controller/controller.js';
+import type { PropagationJob } from '../queue/queues.js';
 import type { ObjectKey } from '../resources/kube-object.js';
+import { propagationJob } from './template-jobs.js';
 
 /**
- * Enqueues a propagation pass of one binding in one cluster whose object was found missing there
- * (by a drift scan, or a watch that saw it deleted): the pass re-creates it, or inspects it when only
- * its labels changed. At most one per binding, cluster and source each second.
+ * A propagation pass of one binding in one cluster whose object was found missing there (by a
+ * drift scan, or a watch that saw it deleted): the pass re-creates it, or inspects it when only its
+ * labels changed. At most one per binding, cluster and source each second.
  */
-export async function enqueueHeal(
-  queues: Queues,
+export function healJob(
   bindingKey: ObjectKey,
   cluster: string,
   source: 'drift' | 'watch',
   now: number,
-): Promise<void> {
-  const data: PropagationJob = { namespace: bindingKey.namespace, binding: bindingKey.name, cluster };
-  await queues.propagation.add('propagate', data, {
-    jobId: jobIds.propagation(data, source, `-${source[0]}${Math.floor(now / 1000)}`),
-  });
+): JobRequest<PropagationJob> {
+  return propagationJob({ namespace: bindingKey.namespace, binding: bindingKey.name, cluster }, 0, [
+    { kind: 'heal', source, second: Math.floor(now / 1000) },
+  ]);
 }

@@ -1,20 +1,26 @@
 import type { Logger } from 'pino';
 import { parseCpuMilli, parseMemoryBytes } from '../../placement/index.js';
 import type { ClusterProbe } from '../../providers/member-cluster-client.js';
-import { isProviderError } from '../../providers/provider-error.js';
-import type { Queues } from '../queue/queues.js';
+import { isProviderError, type ProviderError } from '../../providers/provider-error.js';
+import type { Clock } from '../controller/context.js';
+import type { Outcome } from '../controller/controller.js';
 import type { BindingClusterStatus } from '../resources/binding.js';
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import type { ClusterResources, Condition, MemberClusterStatus } from '../resources/member-cluster.js';
 import { ALL_NAMESPACES, clusterReference } from '../store/references.js';
 import type { ResourceStore } from '../store/resource-store.js';
+import { updateStatusFresh } from '../store/status-update.js';
 import type { ClusterClients } from './cluster-clients.js';
 import type { MemberClusterObject } from './cluster-snapshot.js';
 import type { BindingObject } from './placement-reconciler.js';
-import { enqueueAllTemplates } from './template-jobs.js';
+import { placeAllTemplates } from './template-jobs.js';
 
-/** Tuning of health checks. */
-export interface HealthProps {
+/** What the health reconciler works with, and its tuning. */
+export interface HealthDeps {
+  readonly store: ResourceStore;
+  readonly clients: ClusterClients;
+  readonly clock: Clock;
+  readonly log: Logger;
   /** Consecutive failed probes before a cluster turns Unknown (unreachable). Default 2. */
   readonly failureThreshold?: number;
 }
@@ -26,23 +32,24 @@ export interface HealthProps {
  */
 export class HealthReconciler {
   private readonly threshold: number;
+  private readonly store: ResourceStore;
+  private readonly clients: ClusterClients;
+  private readonly log: Logger;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly clients: ClusterClients,
-    private readonly queues: Queues,
-    private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-    props: HealthProps = {},
-  ) {
-    this.threshold = props.failureThreshold ?? 2;
+  constructor(deps: HealthDeps) {
+    this.store = deps.store;
+    this.clients = deps.clients;
+    this.log = deps.log;
+    this.now = () => deps.clock.now();
+    this.threshold = deps.failureThreshold ?? 2;
   }
 
-  /** Probes the cluster and returns its Ready condition status. */
-  async probe(name: string): Promise<Condition['status'] | 'Deleted'> {
+  /** Probes the cluster and returns its Ready condition status (and the re-placements a transition asks for). */
+  async probe(name: string): Promise<Outcome<Condition['status'] | 'Deleted'>> {
     const key = { type: MEMBER_CLUSTER_TYPE, namespace: '', name };
     const mc = (await this.store.get(key)) as MemberClusterObject | undefined;
-    if (!mc) return 'Deleted';
+    if (!mc) return { result: 'Deleted' };
     const prev = mc.status;
     const prevReady = prev?.conditions.find((c) => c.type === 'Ready');
     const nowIso = new Date(this.now()).toISOString();
@@ -66,12 +73,16 @@ export class HealthReconciler {
       if (!isProviderError(err)) throw err;
       const failures = (prev?.consecutiveFailures ?? 0) + 1;
       const message = err.message;
+      // Unreachable may pass (Unknown after `threshold` failures); a connection that cannot work
+      // as configured (a broken kubeconfig, refused credentials) is NotReady at once, saying why.
+      const broken = connectionProblem(err);
       next = {
         ...(prev ?? { conditions: [] }),
         consecutiveFailures: failures,
         lastProbeTime: nowIso,
-        conditions:
-          failures >= this.threshold || !prevReady
+        conditions: broken
+          ? [condition(prevReady, 'False', broken, message, nowIso)]
+          : failures >= this.threshold || !prevReady
             ? [condition(prevReady, 'Unknown', 'ClusterUnreachable', message, nowIso)]
             : (prev?.conditions ?? []),
       };
@@ -81,25 +92,58 @@ export class HealthReconciler {
     // Same name and address, different cluster (rebuilt, or restored empty): what fedgate placed
     // there is gone. Its binding statuses say so before the new identity is recorded.
     if (replaced) await this.markReplaced(name, nowIso);
-    await this.store.updateStatus(key, next);
+    await this.writeStatus(key, mc, next);
     const status = next.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
     if (replaced) {
       this.log.warn(
         { cluster: name, from: prev?.clusterID, to: next.clusterID },
         'cluster identity changed; re-applying',
       );
-      await enqueueAllTemplates(this.store, this.queues, `-i${name}${next.clusterID?.slice(0, 8)}`);
-    } else if (
-      status !== (prevReady?.status ?? 'Unknown') ||
-      (prevReady === undefined && status === 'True')
-    ) {
+      const id = next.clusterID?.slice(0, 8) ?? '';
+      return {
+        result: status,
+        followUps: await placeAllTemplates(this.store, { kind: 'identity', cluster: name, id }),
+      };
+    }
+    if (status !== (prevReady?.status ?? 'Unknown') || (prevReady === undefined && status === 'True')) {
       this.log.info(
         { cluster: name, from: prevReady?.status ?? 'none', to: status },
         'cluster readiness changed',
       );
-      await enqueueAllTemplates(this.store, this.queues, `-c${name}${Date.parse(nowIso)}`);
+      return {
+        result: status,
+        followUps: await placeAllTemplates(this.store, {
+          kind: 'readiness',
+          cluster: name,
+          at: Date.parse(nowIso),
+        }),
+      };
     }
-    return status;
+    return { result: status };
+  }
+
+  /**
+   * Writes the probe's status compare-and-set, keeping what other controllers record beside it
+   * (the cloud inventory and its condition) from a fresh read when the first write conflicts.
+   */
+  private async writeStatus(
+    key: { type: string; namespace: string; name: string },
+    read: MemberClusterObject,
+    next: MemberClusterStatus,
+  ): Promise<void> {
+    await updateStatusFresh<MemberClusterObject>(
+      this.store,
+      key,
+      (current): MemberClusterStatus => ({
+        ...next,
+        ...(current.status?.cloud ? { cloud: current.status.cloud } : {}),
+        conditions: [
+          ...next.conditions.filter((c) => c.type === 'Ready'),
+          ...(current.status?.conditions ?? []).filter((c) => c.type !== 'Ready'),
+        ],
+      }),
+      { first: read },
+    );
   }
 
   /** Sets every binding status of a replaced cluster back to Pending: nothing is applied there any more. */
@@ -120,6 +164,13 @@ export class HealthReconciler {
       );
     }
   }
+}
+
+/** The Ready reason of a connection no retry can fix, or undefined for one that may come back. */
+function connectionProblem(err: ProviderError): string | undefined {
+  if (err.code === 'Unauthorized') return 'Unauthorized';
+  if (err.code === 'Invalid') return err.providerCode ?? 'ConnectionInvalid';
+  return undefined;
 }
 
 function condition(

@@ -1,92 +1,117 @@
 import type { Logger } from 'pino';
 import { retainIgnored } from '../../placement/drift/diff.js';
+import type { PlacementPolicySpec } from '../../placement/index.js';
 import {
   type ManifestObject,
+  type MemberClusterClient,
   type ObjectRef,
+  type WorkloadStatus,
   workloadStatusOf,
 } from '../../providers/member-cluster-client.js';
-import { isProviderError } from '../../providers/provider-error.js';
-import type { PropagationJob, Queues } from '../queue/queues.js';
-import { ALL_TARGET_CLUSTERS, jobIds } from '../queue/queues.js';
-import type { BindingClusterStatus } from '../resources/binding.js';
+import type { Clock } from '../controller/context.js';
+import type { JobRequest, Outcome } from '../controller/controller.js';
+import type { PropagationJob } from '../queue/queues.js';
+import { ALL_TARGET_CLUSTERS } from '../queue/queues.js';
+import type { BindingClusterStatus, TargetCluster } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { KubeObject, ObjectKey } from '../resources/kube-object.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
-import { toClusterSnapshot } from './cluster-snapshot.js';
+import { type MemberClusterObject, toClusterSnapshot } from './cluster-snapshot.js';
 import { updateClusterStatus } from './cluster-status-update.js';
-import { WATCHED_WORKLOADS } from './cluster-workload-watch.js';
 import { type DriftDetector, manifestHash } from './drift-detector.js';
+import { keepEvictedCopy, pruneOwned } from './evicted-copy.js';
 import { FleetView } from './fleet-view.js';
-import { bindingHash, FIELD_MANAGER, OWNERSHIP } from './ownership.js';
+import { FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
+import { type StatusCheckPace, statusCheckJob } from './status-checks.js';
+import { withUnreadySince } from './unready-since.js';
 
 /** What a propagation pass did. */
 export type PropagationOutcome = 'applied' | 'ready' | 'pruned' | 'kept' | 'skipped';
 
-/** Follow-up status reads of a workload that is not ready yet: how many, and the longest wait between them. */
+/** Follow-up status reads of a workload that is not ready yet. */
 const STATUS_CHECKS = 40;
-const STATUS_CHECK_MAX_DELAY_MS = 10_000;
 /**
- * The first delay of status checks backing up current watches (see PropagationOptions.watching):
+ * The first delay of status checks backing up current watches (see StatusCheckPace.watching):
  * the watch reports readiness as it changes, so a check only catches what a watch might miss.
  */
 const WATCHED_CHECK_DELAY_MS = 15_000;
 
-/** Options of the propagation reconciler. */
-export interface PropagationOptions {
-  readonly now?: () => number;
+/** What the propagation reconciler works with. */
+export interface PropagationDeps {
+  readonly store: ResourceStore;
+  readonly fleet: FleetView;
+  readonly clients: ClusterClients;
+  readonly clock: Clock;
+  readonly log: Logger;
   /** Compares what is already in place with its manifest; without it, every pass re-applies. */
   readonly drift?: DriftDetector;
   /** Follow-up status reads of a workload not ready yet (the watches see later changes of Deployments and StatefulSets). Default 40. */
   readonly statusChecks?: number;
-  /**
-   * Whether every one of these clusters' workload watches is current (listed and connected): their
-   * watch reports readiness of Deployments and StatefulSets as it changes, so status checks of
-   * those only back it up, at a slower pace.
-   */
+  /** See StatusCheckPace.watching. */
   readonly watching?: (clusters: readonly string[]) => Promise<boolean>;
-  /**
-   * First delay of a status check backing up current watches, doubled per check up to four times
-   * it. Default 15 s; 0 checks watched workloads at the usual pace.
-   */
+  /** First delay of a status check backing up current watches. Default 15 s; 0: the usual pace. */
   readonly watchedCheckDelayMs?: number;
+}
+
+/** What a pass reads first: the binding and the hinted template, the cluster's status, the fleet's version. */
+interface Prefetched {
+  readonly objects: readonly (KubeObject | undefined)[];
+  readonly clusterStatus: BindingClusterStatus | undefined;
+  readonly typeVersions: readonly string[];
+}
+
+/** One binding placed in one reachable cluster: what every step of a pass works on. */
+interface Placed {
+  readonly job: PropagationJob;
+  readonly key: ObjectKey;
+  readonly binding: BindingObject;
+  readonly target: TargetCluster;
+  readonly ref: ObjectRef;
+  readonly cluster: MemberClusterObject;
+  readonly client: MemberClusterClient;
+  readonly policy: PlacementPolicySpec | undefined;
+  readonly read: Prefetched;
+}
+
+/** The manifest a cluster should hold, and its hash (absent when the template is gone). */
+interface Desired {
+  readonly manifest: ManifestObject | undefined;
+  readonly hash: string | undefined;
+}
+
+/** What a pass found and did. */
+interface PassResult {
+  readonly outcome: PropagationOutcome;
+  readonly followUps: readonly JobRequest[];
 }
 
 /**
  * Brings one member cluster in line with one Binding: applies the rendered manifest where the
  * template is placed, prunes it where it no longer is (only objects fedgate labelled as its own),
- * and records what the cluster reports in the binding's per-cluster status.
+ * and records what the cluster reports in the binding's per-cluster status. A pass runs in steps:
+ * read, render, apply, observe, detect drift, record, then follow up.
  */
 export class PropagationReconciler {
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly fleet: FleetView,
-    private readonly clients: ClusterClients,
-    private readonly queues: Queues,
-    private readonly log: Logger,
-    opts: PropagationOptions = {},
-  ) {
-    this.now = opts.now ?? Date.now;
-    this.drift = opts.drift;
-    this.statusChecks = opts.statusChecks ?? STATUS_CHECKS;
-    this.watching = opts.watching;
-    this.watchedCheckDelayMs = opts.watchedCheckDelayMs ?? WATCHED_CHECK_DELAY_MS;
+  private readonly statusChecks: number;
+  private readonly pace: StatusCheckPace;
+
+  constructor(private readonly deps: PropagationDeps) {
+    this.statusChecks = deps.statusChecks ?? STATUS_CHECKS;
+    this.pace = {
+      ...(deps.watching ? { watching: deps.watching } : {}),
+      watchedCheckDelayMs: deps.watchedCheckDelayMs ?? WATCHED_CHECK_DELAY_MS,
+      now: () => deps.clock.now(),
+      log: deps.log,
+    };
   }
 
-  private readonly now: () => number;
-  private readonly drift: DriftDetector | undefined;
-  private readonly statusChecks: number;
-  private readonly watching: PropagationOptions['watching'];
-  private readonly watchedCheckDelayMs: number;
-
-  /** Status checks this worker added, by job id, with the time each is due. */
-  private readonly scheduled = new Map<string, number>();
-
   /** Reconciles the binding × cluster named by the job (or checks every target cluster's readiness). */
-  async reconcile(job: PropagationJob): Promise<PropagationOutcome> {
-    return job.cluster === ALL_TARGET_CLUSTERS ? this.checkTargets(job) : this.pass(job, true);
+  async reconcile(job: PropagationJob): Promise<Outcome<PropagationOutcome>> {
+    const r = job.cluster === ALL_TARGET_CLUSTERS ? await this.checkTargets(job) : await this.pass(job, true);
+    return { result: r.outcome, followUps: r.followUps };
   }
 
   /**
@@ -94,26 +119,29 @@ export class PropagationReconciler {
    * yet, the workload's status (one check per binding, however many clusters its copies went to),
    * and checks again later while any is still not ready.
    */
-  private async checkTargets(job: PropagationJob): Promise<PropagationOutcome> {
-    const key: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
-    // One round trip for every cluster's pass: the binding, its template, all statuses, the fleet's version.
-    const hinted = templateHint(job);
-    const read = await this.store.readMany<BindingClusterStatus>({
-      objects: hinted ? [key, hinted] : [key],
+  private async checkTargets(job: PropagationJob): Promise<PassResult> {
+    const key = bindingKeyOf(job);
+    // One round trip for every cluster's pass: the binding, all statuses, the fleet's version; the
+    // template only when some cluster is still to be read (usually none: the watches reported).
+    const read = await this.deps.store.readMany<BindingClusterStatus>({
+      objects: [key],
       clusterStatuses: key,
       typeVersions: FleetView.TYPES,
     });
     const binding = read.objects[0] as BindingObject | undefined;
-    if (!binding) return 'skipped';
+    if (!binding) return { outcome: 'skipped', followUps: [] };
     const byCluster = new Map(read.clusterStatuses.map((s) => [s.cluster, s]));
     const pending = binding.spec.clusters.filter((c) => {
       const s = byCluster.get(c.name);
       return c.replicas !== undefined && !(s?.phase === 'Applied' && (s.readyReplicas ?? 0) >= c.replicas);
     });
+    const hinted = templateHint(job);
+    const objects =
+      hinted && pending.length > 0 ? [binding, await this.deps.store.get(hinted)] : read.objects;
     const results = await Promise.allSettled(
       pending.map((c) =>
         this.pass({ ...job, cluster: c.name }, false, {
-          objects: read.objects,
+          objects,
           clusterStatus: byCluster.get(c.name),
           typeVersions: read.typeVersions,
         }),
@@ -122,184 +150,226 @@ export class PropagationReconciler {
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Every cluster failed: let the queue retry as for any failed pass.
     if (failed.length > 0 && failed.length === results.length) throw failed[0];
-    for (const err of failed) this.log.debug({ binding: job.binding, err }, 'status check failed');
-    const ready = results.every((r) => r.status === 'fulfilled' && r.value !== 'applied');
-    if (!ready && (job.statusCheck ?? 0) < this.statusChecks) await this.scheduleStatusCheck(job, binding);
-    return ready ? 'ready' : 'applied';
+    for (const err of failed) this.deps.log.debug({ binding: job.binding, err }, 'status check failed');
+    const ready = results.every((r) => r.status === 'fulfilled' && r.value.outcome !== 'applied');
+    const followUps = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.followUps : []));
+    if (!ready && (job.statusCheck ?? 0) < this.statusChecks)
+      followUps.push(await statusCheckJob(job, binding, this.pace));
+    return { outcome: ready ? 'ready' : 'applied', followUps };
   }
 
   /** One binding in one cluster; `followUp`: schedule a status check when the workload is not ready. */
-  private async pass(
-    job: PropagationJob,
-    followUp: boolean,
-    prefetched?: Prefetched,
-  ): Promise<PropagationOutcome> {
-    const bindingKey: ObjectKey = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
-    // One round trip: the binding, its template (by the job's hint), this cluster's status, the fleet's version.
-    const hinted = templateHint(job);
-    const read =
-      prefetched ??
-      (await this.store.readMany<BindingClusterStatus>({
-        objects: hinted ? [bindingKey, hinted] : [bindingKey],
-        clusterStatus: { key: bindingKey, cluster: job.cluster },
-        typeVersions: FleetView.TYPES,
-      }));
+  private async pass(job: PropagationJob, followUp: boolean, prefetched?: Prefetched): Promise<PassResult> {
+    const read = prefetched ?? (await this.read(job));
     const binding = read.objects[0] as BindingObject | undefined;
-    const state = await this.fleet.currentAt(read.typeVersions);
+    const state = await this.deps.fleet.currentAt(read.typeVersions);
     const cluster = state.clusters.get(job.cluster);
-    if (!cluster) return 'skipped'; // unregistered: nothing to reach; its objects stay as they are
-    const client = this.clients.get(cluster);
+    if (!cluster) return { outcome: 'skipped', followUps: [] }; // unregistered: its objects stay as they are
+    const client = this.deps.clients.get(cluster);
     const target = binding?.spec.clusters.find((c) => c.name === job.cluster);
-    const resource = binding?.spec.resource;
+    if (!binding || !target) return this.remove(job, binding, client);
 
-    if (!binding || !target || !resource) {
-      if (binding && resource && (await this.keepEvictedCopy(binding, job))) return 'kept';
-      const ref = resource ? toRef(resource) : job.resource;
-      if (ref) await this.prune(client, ref, job);
-      if (binding) await this.store.setClusterStatus(bindingKey, job.cluster, undefined);
-      return 'pruned';
-    }
-    const ref = toRef(resource);
-    const templateKey = { type: resource.type, namespace: resource.namespace, name: resource.name };
-    const template =
-      hinted && sameKey(hinted, templateKey) ? read.objects[1] : await this.store.get(templateKey);
-    if (!template && !job.statusCheck) return 'skipped'; // the placement pass for the deletion prunes
-    const policy = state.policies.find((p) => p.name === binding.spec.policy);
-    const manifest =
-      template &&
-      renderManifest(template, policy?.spec, toClusterSnapshot(cluster), target.replicas, {
-        namespace: job.namespace,
-        name: job.binding,
-      });
-    const hash = manifest && manifestHash(manifest);
+    const p: Placed = {
+      job,
+      key: bindingKeyOf(job),
+      binding,
+      target,
+      ref: toRef(binding.spec.resource),
+      cluster,
+      client,
+      policy: state.policies.find((x) => x.name === binding.spec.policy)?.spec,
+      read,
+    };
+    const desired = await this.render(p);
+    if (!desired.manifest && !job.statusCheck) return { outcome: 'skipped', followUps: [] }; // the placement pass for the deletion prunes
     // The status as recorded; kept current through this pass, so it is read once.
     let prev = read.clusterStatus;
     // The cluster already got this very manifest: whatever differs now was changed there (drift).
     const inPlace =
-      this.drift !== undefined &&
-      hash !== undefined &&
+      this.deps.drift !== undefined &&
+      desired.hash !== undefined &&
       prev?.phase === 'Applied' &&
-      prev.appliedHash === hash;
-    let observed = inPlace || job.statusCheck ? await client.readStatus(ref) : undefined;
-    let applied = false;
-    if (!job.statusCheck && manifest && !(inPlace && observed?.exists)) {
-      // Ignored fields keep what the cluster has (an HPA's replicas): read it first, only then.
-      const ignore = policy?.spec.drift?.ignoreFields ?? [];
-      if (ignore.length > 0) observed ??= await client.readStatus(ref);
-      const body = observed?.object ? retainIgnored(manifest, observed.object, ignore) : manifest;
-      let answer: ManifestObject | undefined;
-      try {
-        [answer] = await client.apply([body], { fieldManager: FIELD_MANAGER });
-        applied = true;
-      } catch (err) {
-        await this.record(bindingKey, job.cluster, prev, {
-          phase: 'Failed',
-          message: err instanceof Error ? err.message : String(err),
-        });
-        throw err;
-      }
-      // The apply answers with the object as stored, status included: no read after it.
-      observed = answer ? workloadStatusOf(answer) : await client.readStatus(ref);
-    } else if (inPlace && manifest && observed?.object && this.drift) {
-      const checked = await this.drift.examine(
-        {
-          bindingKey,
-          cluster: job.cluster,
-          client,
-          manifest,
-          live: observed.object,
-          policy: policy?.spec.drift,
-        },
-        prev,
-      );
-      prev = checked.status;
-      if (checked.outcome === 'restored')
-        observed = checked.restored ? workloadStatusOf(checked.restored) : await client.readStatus(ref);
+      prev.appliedHash === desired.hash;
+    let observed = inPlace || job.statusCheck ? await client.readStatus(p.ref) : undefined;
+    const apply = !job.statusCheck && desired.manifest !== undefined && !(inPlace && observed?.exists);
+    if (apply) observed = await this.apply(p, desired.manifest!, observed, prev);
+    else if (inPlace) ({ prev, observed } = await this.detectDrift(p, desired.manifest!, observed, prev));
+    observed ??= await client.readStatus(p.ref);
+    const ready = isReady(target, observed);
+    // The record and the pace of the next status check (which reads the watches' marks) are
+    // independent: one round trip for both. A failed record fails the pass as before.
+    const [, followUps] = await Promise.all([
+      this.record(p, observed, prev, apply ? desired.hash : undefined),
+      !ready && followUp && (job.statusCheck ?? 0) < this.statusChecks
+        ? statusCheckJob(job, binding, this.pace).then((j) => [j])
+        : [],
+    ]);
+    return { outcome: ready ? 'ready' : 'applied', followUps };
+  }
+
+  /** Step read: the binding, the template by the job's hint, this cluster's status, the fleet's version (one round trip). */
+  private async read(job: PropagationJob): Promise<Prefetched> {
+    const key = bindingKeyOf(job);
+    const hinted = templateHint(job);
+    return this.deps.store.readMany<BindingClusterStatus>({
+      objects: hinted ? [key, hinted] : [key],
+      clusterStatus: { key, cluster: job.cluster },
+      typeVersions: FleetView.TYPES,
+    });
+  }
+
+  /** Step render: the manifest this cluster gets (the template read with the binding, when the hint was right). */
+  private async render(p: Placed): Promise<Desired> {
+    const r = p.binding.spec.resource;
+    const templateKey = { type: r.type, namespace: r.namespace, name: r.name };
+    const hinted = templateHint(p.job);
+    const template =
+      hinted && sameKey(hinted, templateKey) ? p.read.objects[1] : await this.deps.store.get(templateKey);
+    if (!template) return { manifest: undefined, hash: undefined };
+    const manifest = renderManifest(template, p.policy, toClusterSnapshot(p.cluster), p.target.replicas, {
+      namespace: p.job.namespace,
+      name: p.job.binding,
+    });
+    return { manifest, hash: manifestHash(manifest) };
+  }
+
+  /**
+   * Step apply: server-side applies the manifest (ignored fields keep what the cluster has, an
+   * HPA's replicas); a failure is recorded as the cluster's status before the job fails. Returns
+   * the object as the apply answered it, status included: no read after it.
+   */
+  private async apply(
+    p: Placed,
+    manifest: ManifestObject,
+    observed: WorkloadStatus | undefined,
+    prev: BindingClusterStatus | undefined,
+  ): Promise<WorkloadStatus> {
+    const ignore = p.policy?.drift?.ignoreFields ?? [];
+    let live = observed;
+    if (ignore.length > 0) live ??= await p.client.readStatus(p.ref);
+    const body = live?.object ? retainIgnored(manifest, live.object, ignore) : manifest;
+    let answer: ManifestObject | undefined;
+    try {
+      [answer] = await p.client.apply([body], { fieldManager: FIELD_MANAGER });
+    } catch (err) {
+      await this.write(p.key, p.job.cluster, prev, {
+        phase: 'Failed',
+        message: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
     }
-    observed ??= await client.readStatus(ref);
+    return answer ? workloadStatusOf(answer) : p.client.readStatus(p.ref);
+  }
+
+  /** Step detect drift: compares what is in place with the manifest, and restores it as the policy says. */
+  private async detectDrift(
+    p: Placed,
+    manifest: ManifestObject,
+    observed: WorkloadStatus | undefined,
+    prev: BindingClusterStatus | undefined,
+  ): Promise<{ prev: BindingClusterStatus | undefined; observed: WorkloadStatus | undefined }> {
+    const { drift } = this.deps;
+    if (!drift || !observed?.object) return { prev, observed };
+    const checked = await drift.examine(
+      {
+        bindingKey: p.key,
+        cluster: p.job.cluster,
+        client: p.client,
+        manifest,
+        live: observed.object,
+        policy: p.policy?.drift,
+      },
+      prev,
+    );
+    if (checked.outcome !== 'restored') return { prev: checked.status, observed };
+    const after = checked.restored ? workloadStatusOf(checked.restored) : await p.client.readStatus(p.ref);
+    return { prev: checked.status, observed: after };
+  }
+
+  /** Step record: what the cluster reports, in the binding's status of that cluster. */
+  private async record(
+    p: Placed,
+    observed: WorkloadStatus,
+    prev: BindingClusterStatus | undefined,
+    appliedHash: string | undefined,
+  ): Promise<void> {
     const generation =
       Number(observed.object?.metadata.annotations?.[OWNERSHIP.templateGenerationAnnotation] ?? 0) ||
       undefined;
-    const wantReplicas = target.replicas;
-    const ready = wantReplicas === undefined || (observed.readyReplicas ?? 0) >= wantReplicas;
-    await this.record(
-      bindingKey,
-      job.cluster,
+    const want = p.target.replicas;
+    await this.write(
+      p.key,
+      p.job.cluster,
       prev,
       {
         phase: observed.exists ? 'Applied' : 'Pending',
         ...(generation !== undefined ? { appliedGeneration: generation } : {}),
-        ...(wantReplicas !== undefined
-          ? { replicas: wantReplicas, readyReplicas: observed.readyReplicas ?? 0 }
-          : {}),
-        ...(applied && hash ? { appliedHash: hash } : {}),
+        ...(want !== undefined ? { replicas: want, readyReplicas: observed.readyReplicas ?? 0 } : {}),
+        ...(appliedHash ? { appliedHash } : {}),
       },
-      applied,
+      appliedHash !== undefined,
     );
-    if (!ready && followUp && (job.statusCheck ?? 0) < this.statusChecks)
-      await this.scheduleStatusCheck(job, binding);
-    return ready ? 'ready' : 'applied';
   }
 
-  /**
-   * Whether the old copy in an evicted cluster stays: purge mode Never keeps it for good; graceful
-   * failover keeps it until every target cluster reports its replicas ready, or the grace period
-   * ends; Immediately removes it at once.
-   */
-  private async keepEvictedCopy(binding: BindingObject, job: PropagationJob): Promise<boolean> {
-    const eviction = binding.spec.evictions?.find((e) => e.cluster === job.cluster);
-    if (!eviction || eviction.purgeMode === 'Immediately') return false;
-    if (eviction.purgeMode === 'Never') return true;
-    const graceEnds = Date.parse(eviction.since) + (eviction.gracePeriodSeconds ?? 600) * 1000;
-    if (this.now() >= graceEnds) return false;
-    const statuses = await this.store.clusterStatuses<BindingClusterStatus>({
-      type: BINDING_TYPE,
-      namespace: job.namespace,
-      name: job.binding,
-    });
-    const byCluster = new Map(statuses.map((s) => [s.cluster, s]));
-    const replacementReady = binding.spec.clusters.every((c) => {
-      const s = byCluster.get(c.name);
-      return s?.phase === 'Applied' && (c.replicas === undefined || (s.readyReplicas ?? 0) >= c.replicas);
-    });
-    if (replacementReady) return false;
-    await this.scheduleStatusCheck({ ...job, statusCheck: 0 }, binding, true);
-    return true;
-  }
-
-  private async prune(
-    client: ReturnType<ClusterClients['get']>,
-    ref: ObjectRef,
+  /** The binding no longer places its template here (or is gone): keep an evicted copy, or prune. */
+  private async remove(
     job: PropagationJob,
-  ): Promise<void> {
-    try {
-      const current = await client.readStatus(ref);
-      const ours =
-        current.object?.metadata.labels?.[OWNERSHIP.bindingHashLabel] ===
-        bindingHash(job.namespace, job.binding);
-      if (current.exists && ours) {
-        await client.delete(ref);
-        this.log.info({ cluster: job.cluster, object: ref }, 'pruned');
-      }
-    } catch (err) {
-      if (!isProviderError(err, 'NotFound')) throw err;
+    binding: BindingObject | undefined,
+    client: MemberClusterClient,
+  ): Promise<PassResult> {
+    const resource = binding?.spec.resource;
+    let overdue: string | undefined;
+    if (binding) {
+      const verdict = await keepEvictedCopy(this.deps, bindingKeyOf(job), binding, job, () =>
+        statusCheckJob({ ...job, statusCheck: 0 }, binding, this.pace, true),
+      );
+      if (verdict.keep) return { outcome: 'kept', followUps: verdict.followUps };
+      overdue = verdict.overdue;
     }
+    const ref = resource ? toRef(resource) : job.resource;
+    if (ref) await pruneOwned(client, ref, job, this.deps.log);
+    if (binding) await this.recordPruned(job, overdue);
+    return { outcome: 'pruned', followUps: [] };
   }
 
   /**
-   * Records a cluster's status (`prev`: as this pass read it). The hash of the manifest in place
+   * Forgets the cluster's status once its copy is pruned; a copy pruned because the grace period
+   * ran out before the new copies were ready is recorded instead (phase Pruned, with why), so the
+   * Binding shows that make-before-break could not be kept.
+   */
+  private async recordPruned(job: PropagationJob, overdue: string | undefined): Promise<void> {
+    const key = bindingKeyOf(job);
+    if (overdue === undefined) {
+      await this.deps.store.setClusterStatus(key, job.cluster, undefined);
+      return;
+    }
+    this.deps.log.warn(
+      { binding: job.binding, cluster: job.cluster, reason: overdue },
+      'pruned before replacement ready',
+    );
+    const lastUpdateTime = new Date(this.deps.clock.now()).toISOString();
+    await this.deps.store.setClusterStatus(key, job.cluster, {
+      cluster: job.cluster,
+      phase: 'Pruned',
+      message: overdue,
+      lastUpdateTime,
+    } satisfies BindingClusterStatus);
+  }
+
+  /**
+   * Writes a cluster's status (`prev`: as this pass read it). The hash of the manifest in place
    * and its drift carry over from the status as stored (a drift scan may have written it since
    * `prev` was read) unless `applied` says a new manifest replaced them.
    */
-  private async record(
+  private async write(
     key: ObjectKey,
     cluster: string,
     prev: BindingClusterStatus | undefined,
     s: Omit<BindingClusterStatus, 'cluster' | 'lastUpdateTime'>,
     applied = false,
   ): Promise<void> {
-    const lastUpdateTime = new Date(this.now()).toISOString();
-    await updateClusterStatus(this.store, key, cluster, prev, (current) => {
+    const lastUpdateTime = new Date(this.deps.clock.now()).toISOString();
+    await updateClusterStatus(this.deps.store, key, cluster, prev, (current) => {
       const kept =
         applied || !current
           ? {}
@@ -307,80 +377,23 @@ export class PropagationReconciler {
               ...(current.appliedHash ? { appliedHash: current.appliedHash } : {}),
               ...(current.drift ? { drift: current.drift } : {}),
             };
-      const status: BindingClusterStatus = { cluster, ...s, ...kept, lastUpdateTime };
+      const status = withUnreadySince(
+        { cluster, ...s, ...kept, lastUpdateTime },
+        current,
+        this.deps.clock.now(),
+      );
       // lastUpdateTime alone would make every write a change.
       return current && sameStatus(current, status) ? undefined : status;
     });
   }
+}
 
-  private async scheduleStatusCheck(
-    job: PropagationJob,
-    binding: BindingObject,
-    graceful = false,
-  ): Promise<void> {
-    const n = (job.statusCheck ?? 0) + 1;
-    const watchedDelay = this.watchedCheckDelayMs;
-    const delay =
-      !graceful && watchedDelay > 0 && (await this.watched(binding))
-        ? Math.min(watchedDelay * 2 ** Math.min(n - 1, 10), watchedDelay * 4)
-        : Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
-    const data: PropagationJob = graceful
-      ? {
-          namespace: job.namespace,
-          binding: job.binding,
-          cluster: job.cluster,
-          ...(job.template ? { template: job.template } : {}),
-        }
-      : {
-          // One check per binding: its copies' passes name the same job, so it is added once.
-          namespace: job.namespace,
-          binding: job.binding,
-          cluster: ALL_TARGET_CLUSTERS,
-          statusCheck: n,
-          ...(job.template ? { template: job.template } : {}),
-        };
-    const jobId = jobIds.propagation(
-      data,
-      binding.metadata.generation ?? 1,
-      `-s${n}-${Math.floor(this.now() / delay)}`,
-    );
-    // The queue ignores an id it holds; this worker does not even ask again while the check waits.
-    if (this.scheduled.has(jobId)) return;
-    this.forgetScheduled();
-    this.scheduled.set(jobId, this.now() + delay);
-    try {
-      await this.queues.propagation.add('status', data, { jobId, delay });
-    } catch (err) {
-      this.scheduled.delete(jobId);
-      throw err;
-    }
-  }
+function isReady(target: TargetCluster, observed: WorkloadStatus): boolean {
+  return target.replicas === undefined || (observed.readyReplicas ?? 0) >= target.replicas;
+}
 
-  /**
-   * Whether the binding's workload reports its readiness through watches in every one of its target
-   * clusters right now (a Deployment or StatefulSet, every cluster's watch caught up).
-   */
-  private async watched(binding: BindingObject): Promise<boolean> {
-    const r = binding.spec.resource;
-    if (!this.watching || !WATCHED_WORKLOADS.some((w) => w.apiVersion === r.apiVersion && w.kind === r.kind))
-      return false;
-    try {
-      return await this.watching(binding.spec.clusters.map((c) => c.name));
-    } catch (err) {
-      this.log.debug(
-        { binding: binding.metadata.name, err },
-        'watch marks unreadable; status checks at the usual pace',
-      );
-      return false;
-    }
-  }
-
-  /** Drops the ids of checks that are due by now (bounded: the map never outgrows the checks in wait). */
-  private forgetScheduled(): void {
-    if (this.scheduled.size < 1_000) return;
-    const now = this.now();
-    for (const [id, due] of this.scheduled) if (due <= now) this.scheduled.delete(id);
-  }
+function bindingKeyOf(job: PropagationJob): ObjectKey {
+  return { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
 }
 
 function toRef(r: { apiVersion: string; kind: string; namespace: string; name: string }): ObjectRef {
@@ -390,13 +403,6 @@ function toRef(r: { apiVersion: string; kind: string; namespace: string; name: s
     ...(r.namespace ? { namespace: r.namespace } : {}),
     name: r.name,
   };
-}
-
-/** What a pass reads first: the binding and the hinted template, the cluster's status, the fleet's version. */
-interface Prefetched {
-  readonly objects: readonly (KubeObject | undefined)[];
-  readonly clusterStatus: BindingClusterStatus | undefined;
-  readonly typeVersions: readonly string[];
 }
 
 /** The key of the template a job names as a hint (read with the binding), if any. */

@@ -1,17 +1,8 @@
 import type { ClusterSnapshot, PlacementPolicySpec } from '../../placement/index.js';
-import { renderForCluster } from '../../placement/index.js';
+import { renderForCluster, SERVER_OWNED_METADATA } from '../../placement/index.js';
 import type { ManifestObject } from '../../providers/member-cluster-client.js';
 import type { KubeObject } from '../resources/kube-object.js';
 import { bindingHash, OWNERSHIP } from './ownership.js';
-
-const SERVER_FIELDS = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'managedFields',
-  'selfLink',
-];
 
 /**
  * The manifest one member cluster receives: the template as the app team wrote it, with the
@@ -28,7 +19,7 @@ export function renderManifest(
   const rendered = renderForCluster(template, policy, cluster, replicas);
   const { status: _status, ...rest } = rendered;
   const metadata: Record<string, unknown> = { ...rendered.metadata };
-  for (const f of SERVER_FIELDS) delete metadata[f];
+  for (const f of SERVER_OWNED_METADATA) delete metadata[f];
   return {
     ...rest,
     metadata: {

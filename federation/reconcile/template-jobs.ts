@@ -1,5 +1,7 @@
-import type { PlacementJob, Queues } from '../queue/queues.js';
-import { jobIds } from '../queue/queues.js';
+import type { JobRequest } from '../controller/controller.js';
+import { encodeTriggers, jobIds, type Trigger } from '../controller/job-ids.js';
+import type { PlacementJob, PropagationJob } from '../queue/queues.js';
+import { QUEUE_NAMES } from '../queue/queues.js';
 import { isFedgateType, parseTypeKey } from '../resources/resource-type.js';
 import type { ResourceStore } from '../store/resource-store.js';
 
@@ -8,35 +10,64 @@ export async function templateTypes(store: ResourceStore): Promise<string[]> {
   return (await store.types()).filter((t) => !isFedgateType(parseTypeKey(t)));
 }
 
+/** A placement pass of one template at one revision, tagged with what else triggered it. */
+export function placementJob(
+  data: Omit<PlacementJob, 'trigger'>,
+  revision: { uid?: string; generation: number },
+  triggers: readonly Trigger[] | string = [],
+  opts: { name?: string; delayMs?: number } = {},
+): JobRequest<PlacementJob> {
+  const trigger = typeof triggers === 'string' ? triggers : encodeTriggers(triggers);
+  const payload: PlacementJob = trigger ? { ...data, trigger } : { ...data };
+  return {
+    queue: QUEUE_NAMES.placement,
+    name: opts.name ?? 'place',
+    data: payload,
+    id: jobIds.placement(data, revision, trigger),
+    ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
+  };
+}
+
+/** A propagation pass of one binding in one cluster at one binding generation. */
+export function propagationJob(
+  data: PropagationJob,
+  generation: number,
+  triggers: readonly Trigger[] | string = [],
+  opts: { name?: string; delayMs?: number } = {},
+): JobRequest<PropagationJob> {
+  return {
+    queue: QUEUE_NAMES.propagation,
+    name: opts.name ?? 'propagate',
+    data,
+    id: jobIds.propagation(
+      data,
+      generation,
+      typeof triggers === 'string' ? triggers : encodeTriggers(triggers),
+    ),
+    ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
+  };
+}
+
 /**
- * Enqueues a placement pass for every template, tagged with what triggered it (a policy or
- * cluster change, a resync), so the job ids differ from the template's own change jobs.
+ * A placement pass for every template, tagged with what triggered it (a policy or cluster change,
+ * a resync), so the job ids differ from the template's own change jobs.
  */
-export async function enqueueAllTemplates(
+export async function placeAllTemplates(
   store: ResourceStore,
-  queues: Queues,
-  trigger: string,
-): Promise<number> {
-  let n = 0;
+  trigger: Trigger,
+): Promise<JobRequest<PlacementJob>[]> {
+  const out: JobRequest<PlacementJob>[] = [];
   for (const type of await templateTypes(store)) {
     const { items } = await store.list(type);
-    for (let i = 0; i < items.length; i += 1_000) {
-      const batch = items.slice(i, i + 1_000).map((t) => {
-        const data: PlacementJob = {
-          type,
-          namespace: t.metadata.namespace ?? '',
-          name: t.metadata.name,
-          trigger,
-        };
-        return {
-          name: 'place',
-          data,
-          opts: { jobId: jobIds.placement(data, t.metadata.uid ?? '', t.metadata.generation ?? 1, trigger) },
-        };
-      });
-      await queues.placement.addBulk(batch);
-      n += batch.length;
+    for (const t of items) {
+      out.push(
+        placementJob(
+          { type, namespace: t.metadata.namespace ?? '', name: t.metadata.name },
+          { uid: t.metadata.uid ?? '', generation: t.metadata.generation ?? 1 },
+          [trigger],
+        ),
+      );
     }
   }
-  return n;
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
-import type { Queues } from '../queue/queues.js';
+import type { JobRequest } from '../controller/controller.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { ClusterClients } from './cluster-clients.js';
 import type { ClusterLeases } from './cluster-leases.js';
@@ -21,8 +21,9 @@ export interface WorkloadStatusWatcherDeps {
   readonly store: ResourceStore;
   readonly fleet: FleetView;
   readonly clients: ClusterClients;
-  readonly queues: Queues;
   readonly leases: ClusterLeases;
+  /** Adds jobs (heals of objects deleted in a cluster). */
+  readonly submit: (requests: readonly JobRequest[]) => Promise<void>;
   readonly log: Logger;
   readonly metrics?: WatchMetrics;
   readonly now?: () => number;
@@ -97,7 +98,7 @@ export class WorkloadStatusWatcher {
       if (!(await this.deps.leases.acquire(name))) continue;
       const watch = new ClusterWorkloadWatch(name, this.deps.clients.get(mc), {
         store: this.deps.store,
-        queues: this.deps.queues,
+        submit: this.deps.submit,
         log: this.deps.log,
         now: this.now,
         onUpdate: (cluster) => this.deps.metrics?.updates.inc({ cluster }),

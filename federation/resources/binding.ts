@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isBuiltinGroup } from './kube-schema.js';
 import type { Condition } from './member-cluster.js';
 
 /** One cluster chosen for a template, with its replicas (absent for objects without replicas). */
@@ -29,6 +30,8 @@ export interface BindingSpec {
   dependencies?: { kind: string; name: string }[];
   /** For a dependency: the bindings of the workloads it follows. */
   requiredBy?: string[];
+  /** What one replica requests, for capacity accounting of replicas not running yet. */
+  podRequests?: { cpuMilli: number; memoryBytes: number };
 }
 
 /** A cluster a Binding is leaving, and how its old copy goes. */
@@ -51,6 +54,8 @@ export interface BindingClusterStatus {
   appliedGeneration?: number;
   replicas?: number;
   readyReplicas?: number;
+  /** Since when fewer than `replicas` are ready (absent when all are): how long they wait to run. */
+  unreadySince?: string;
   message?: string;
   /** Hash of the manifest last applied to the cluster: a different desired hash means a change is pending, not drift. */
   appliedHash?: string;
@@ -86,12 +91,33 @@ export interface BindingStatus {
 }
 
 /**
- * The Binding name for a template: `<name>-<kind>`, shortened with a hash when too long for a
- * Kubernetes name. Deterministic, so every worker derives the same one.
+ * The Binding name for a template. Templates of the groups Kubernetes serves itself (core, apps,
+ * batch, networking.k8s.io, …) keep the name fedgate always gave them, `<name>-<kind>`, so existing
+ * Bindings stay where they are. A template of any other group (a custom resource) gets
+ * `<name>-<kind>-<10 hex of the group's hash>`: a `squatter.example.com` Deployment can no longer
+ * take the name of the `apps` one. The two forms cannot meet: a built-in kind is a word the schema
+ * knows, never a hash. Shortened with a hash when too long for a Kubernetes name. Deterministic, so
+ * every worker derives the same one.
  */
-export function bindingNameFor(kind: string, name: string): string {
-  const full = `${name}-${kind.toLowerCase()}`;
+export function bindingNameFor(kind: string, name: string, group = ''): string {
+  const base = `${name}-${kind.toLowerCase()}`;
+  return fitName(isBuiltinGroup(group) ? base : `${base}-${shortHash(group)}`);
+}
+
+/**
+ * The name a custom resource's Binding had before names carried the group, `<name>-<kind>`;
+ * undefined for built-in groups, whose name did not change. A Binding found there for the same type
+ * is adopted where it is (see the placement reconciler), so upgrading moves nothing.
+ */
+export function legacyBindingNameFor(kind: string, name: string, group: string): string | undefined {
+  return isBuiltinGroup(group) ? undefined : fitName(`${name}-${kind.toLowerCase()}`);
+}
+
+function shortHash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 10);
+}
+
+function fitName(full: string): string {
   if (full.length <= 253) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 10);
-  return `${full.slice(0, 242)}-${hash}`;
+  return `${full.slice(0, 242)}-${shortHash(full)}`;
 }

@@ -1,23 +1,5 @@
-/** Metadata every stored object carries, Kubernetes-style. */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  [extra: string]: unknown;
-}
-
-/** Any Kubernetes-shaped object: a fedgate resource or a workload template. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+/** Any Kubernetes-shaped object and its metadata: defined once, in placement/types.ts. */
+export type { KubeObject, ObjectMeta } from '../../placement/index.js';
 
 /** Where an object lives: its type key, namespace ('' when cluster-scoped) and name. */
 export interface ObjectKey {

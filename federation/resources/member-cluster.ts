@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { PROVIDERS } from '../../placement/index.js';
+import { type CloudInventoryStatus, checkCloudSide, cloudSideSchema } from './cloud-side.js';
 import { isQualifiedName } from './names.js';
 
 /** Where a member cluster runs. */
-export const providerSchema = z.enum(['aws', 'gcp', 'azure', 'onprem']);
+export const providerSchema = z.enum(PROVIDERS);
 
 const cidrSchema = z
   .string()
@@ -70,8 +72,15 @@ export const memberClusterSpecSchema = z
       })
       .strict()
       .optional(),
+    cloud: cloudSideSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.cloud)
+      checkCloudSide(spec.provider, spec.cloud, (path, message) =>
+        ctx.addIssue({ code: 'custom', path, message }),
+      );
+  });
 
 /** A validated MemberCluster spec. */
 export type MemberClusterSpec = z.infer<typeof memberClusterSpecSchema>;
@@ -107,4 +116,6 @@ export interface MemberClusterStatus {
   lastProbeTime?: string;
   /** Consecutive failed probes: the cluster turns NotReady after a threshold, not on one blip. */
   consecutiveFailures?: number;
+  /** What inventory discovery found through the provider's API (clusters with `spec.cloud`). */
+  cloud?: CloudInventoryStatus;
 }

@@ -1,19 +1,12 @@
 import { z } from 'zod';
+import { SERVER_OWNED_METADATA } from '../../placement/index.js';
 import { FedgateError, type FieldIssue } from '../errors/fedgate-error.js';
 import { CLUSTER_SCOPED_KUBE_KINDS, FEDGATE_KINDS } from './kinds.js';
 import type { KubeObject, ObjectKey } from './kube-object.js';
+import { isBuiltinGroup, kubeSchemaIssues } from './kube-schema.js';
 import { annotationsSchema, labelNameSchema, labelsSchema, objectNameSchema } from './names.js';
+import { checkNesting } from './nesting.js';
 import { apiVersionOf, isFedgateType, resourceTypeOf, typeKey } from './resource-type.js';
-
-/** Server-owned metadata fields: ignored on input, set by the store. */
-const SERVER_OWNED_META = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'managedFields',
-  'selfLink',
-];
 
 const userMetaSchema = z
   .object({
@@ -53,6 +46,11 @@ export function validateObject(input: unknown, index?: number): ValidatedObject 
     );
   }
   const raw = input as Record<string, unknown>;
+  try {
+    checkNesting(raw);
+  } catch (err) {
+    throw prefixed(err, prefix);
+  }
   let type: ReturnType<typeof resourceTypeOf>;
   try {
     type = resourceTypeOf(raw.apiVersion, raw.kind);
@@ -88,11 +86,15 @@ export function validateObject(input: unknown, index?: number): ValidatedObject 
     if (specResult.success) spec = specResult.data;
     else fieldIssues.push(...zodIssues(specResult.error, 'spec'));
   }
-  if (fieldIssues.length > 0 || !metaResult.success) throw issues(prefix, fieldIssues);
+  // Built-in kinds are checked as a Kubernetes API server would before anything is stored;
+  // custom resources are stored as is (their schema is a CRD in the member cluster).
+  if (!fedgate && isBuiltinGroup(type.group)) fieldIssues.push(...kubeSchemaIssues(type, raw));
+  if (fieldIssues.length > 0 || !metaResult.success) throw issues(prefix, dedupe(fieldIssues));
 
   const clusterScoped = kindInfo ? kindInfo.scope === 'Cluster' : CLUSTER_SCOPED_KUBE_KINDS.has(type.kind);
   const metadata: Record<string, unknown> = { ...metaResult.data };
-  for (const f of SERVER_OWNED_META) delete metadata[f];
+  // Server-owned metadata fields: ignored on input, set by the store.
+  for (const f of SERVER_OWNED_METADATA) delete metadata[f];
   if (clusterScoped) delete metadata.namespace;
   else metadata.namespace ??= 'default';
 
@@ -118,6 +120,17 @@ function joinPath(root: string, path: readonly PropertyKey[]): string {
   let out = root;
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
   return out || '.';
+}
+
+/** One issue per path and message: metadata.name may be refused by both our schema and Kubernetes'. */
+function dedupe(list: readonly FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return list.filter((i) => {
+    const k = `${i.path}\0${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function issues(prefix: string, list: FieldIssue[]): FedgateError {

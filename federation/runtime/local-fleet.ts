@@ -12,6 +12,10 @@ import type { KubeObject } from '../resources/kube-object.js';
 export interface LocalCluster {
   readonly name: string;
   readonly url: string;
+  /** The bearer token the simulated cluster requires (the kubeconfig's user carries it). */
+  readonly token: string;
+  /** The CA (PEM) of the cluster's serving certificate. */
+  readonly caPem: string;
   readonly memberCluster: KubeObject;
 }
 
@@ -20,6 +24,8 @@ export interface LocalFleet {
   readonly clusters: readonly LocalCluster[];
   /** Base URL of the fleet's fault-injection control server. */
   readonly controlUrl: string | undefined;
+  /** The bearer token the control server requires. */
+  readonly controlToken: string;
   /** A kubeconfig (YAML) with one context per member cluster, named after it. */
   kubeconfig(): string;
   close(): Promise<void>;
@@ -37,6 +43,8 @@ export async function startLocalFleet(
   const clusters: LocalCluster[] = fleet.members().map((c) => ({
     name: c.name,
     url: c.url,
+    token: c.token ?? '',
+    caPem: c.caPem ?? '',
     memberCluster: {
       apiVersion: FEDGATE_API_VERSION,
       kind: 'MemberCluster',
@@ -59,14 +67,16 @@ export async function startLocalFleet(
   return {
     clusters,
     controlUrl: fleet.controlUrl,
+    controlToken: fleet.controlToken,
     kubeconfig: () => mergedKubeconfig(clusters),
     close: () => fleet.close(),
   };
 }
 
 /**
- * One kubeconfig for the whole fleet. The simulators serve plain HTTP on 127.0.0.1 and accept any
- * bearer token, so each user carries a fixed local token rather than a real credential.
+ * One kubeconfig for the whole fleet. The simulators serve HTTPS on 127.0.0.1 with the fleet's
+ * self-signed certificate, and each requires the random bearer token it was started with, which
+ * its user carries.
  */
 function mergedKubeconfig(clusters: readonly LocalCluster[]): string {
   return stringify({
@@ -76,9 +86,9 @@ function mergedKubeconfig(clusters: readonly LocalCluster[]): string {
     'current-context': clusters[0]?.name ?? '',
     clusters: clusters.map((c) => ({
       name: c.name,
-      cluster: { server: c.url, 'insecure-skip-tls-verify': true },
+      cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') },
     })),
-    users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: `fedgate-local-${c.name}` } })),
+    users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: c.token } })),
     contexts: clusters.map((c) => ({
       name: c.name,
       context: { cluster: c.name, user: `${c.name}-admin`, namespace: 'default' },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -10,13 +10,17 @@ import type { BindingObject } from '../reconcile/placement-reconciler.js';
 import { type BindingClusterStatus, bindingNameFor } from '../resources/binding.js';
 import { BINDING_TYPE, MEMBER_CLUSTER_TYPE } from '../resources/kinds.js';
 import type { KubeObject } from '../resources/kube-object.js';
+import { resourceTypeOf } from '../resources/resource-type.js';
 import { validateObject } from '../resources/validate.js';
 import { type ApiProcess, startApi } from './api-process.js';
-import { freePort, portIsFree } from './free-port.js';
+import { ensureEncryptionConfig, secretCodecFor } from './encryption-key-file.js';
 import { kubernetesClientFactory } from './kube-client-factory.js';
 import { type LocalFleet, startLocalFleet } from './local-fleet.js';
+import { LOCAL_FEDERATION, localOperatorKey, startLocalGateways } from './local-gateways.js';
+import { startLocalRedis } from './local-redis.js';
+import { privateDir, writePrivateFile } from './private-files.js';
 import { redactedUrl } from './redis-connection.js';
-import { RedisProcess } from './redis-process.js';
+import { startUpClouds } from './up-clouds.js';
 import { type ControlPlaneWorker, startWorker } from './worker.js';
 
 /** Settings of `fedgate up`. */
@@ -47,6 +51,8 @@ export interface UpSystem {
   readonly clusters: readonly string[];
   /** The simulated fleet's fault-injection endpoint (PUT /clusters/{name}/faults). */
   readonly fleetControlUrl: string | undefined;
+  /** The file (0600) holding the bearer token of the fault-injection endpoint. */
+  readonly fleetTokenFile: string;
   close(): Promise<void>;
 }
 
@@ -70,7 +76,7 @@ export async function up(props: UpProps): Promise<UpSystem> {
     props.apply.length > 0
       ? (await loadManifests(props.apply, { recursive: true })).map((d, i) => validateObject(d.object, i))
       : [];
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await privateDir(stateDir);
   const pidFile = join(stateDir, 'up.pid');
   await refuseIfRunning(pidFile);
   await writeFile(pidFile, `${process.pid}\n`);
@@ -82,18 +88,20 @@ export async function up(props: UpProps): Promise<UpSystem> {
   try {
     let redisUrl = props.redisUrl;
     if (!redisUrl) {
-      const redis = new RedisProcess({ dataDir: join(stateDir, 'redis'), port: await savedPort(stateDir) });
-      await redis.start();
-      await writeFile(join(stateDir, 'redis.port'), `${redis.port}\n`);
+      const redis = await startLocalRedis(stateDir);
       stops.push(() => redis.stop());
       redisUrl = redis.url;
-      say(`✓ redis-server on ${redisUrl} (data in ${join(stateDir, 'redis')}, AOF on)`);
+      say(
+        `✓ redis-server on ${redactedUrl(redisUrl)} (password in ${redis.passwordFile}, data in ${redis.dataDir}, AOF on)`,
+      );
     } else say(`✓ using Redis at ${redactedUrl(redisUrl)}`);
 
     const fleet: LocalFleet = await startLocalFleet();
     stops.push(() => fleet.close());
     const kubeconfig = join(stateDir, 'kubeconfig');
-    await writeFile(kubeconfig, fleet.kubeconfig(), { mode: 0o600 });
+    await writePrivateFile(kubeconfig, fleet.kubeconfig());
+    const fleetTokenFile = join(stateDir, 'fleet-token');
+    await writePrivateFile(fleetTokenFile, `${fleet.controlToken}\n`);
     say(
       `✓ simulated fleet: ${fleet.clusters.length} member clusters (${fleet.clusters.map((c) => c.name).join(', ')})`,
     );
@@ -101,24 +109,51 @@ export async function up(props: UpProps): Promise<UpSystem> {
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const token = randomBytes(24).toString('base64url');
-    const api: ApiProcess = await startApi({ redisUrl, token, port: props.port, log: props.log, metrics });
+    // Secrets are encrypted at rest with a key kept in the state dir (created 0600 on the first run).
+    const encryptionFile = await ensureEncryptionConfig(stateDir);
+    const secrets = await secretCodecFor(encryptionFile, 'refuse', props.log);
+    // The simulated clouds (EC2, GCE, ARM) behind the fleet's cloud clusters: see up-clouds.ts.
+    const clouds = await startUpClouds({ stateDir, redisUrl, encryptionFile, log: props.log });
+    stops.push(() => clouds.close());
+    say(
+      `✓ simulated clouds: EC2 ${clouds.clouds.ec2.url}, GCE ${clouds.clouds.gce.url}, ARM ${clouds.clouds.arm.url} (endpoints and credentials in ${clouds.endpointsFile})`,
+    );
+    const api: ApiProcess = await startApi({
+      redisUrl,
+      token,
+      port: props.port,
+      log: props.log,
+      metrics,
+      secrets,
+      // The federation CA's keys stay here: gateways send CSRs to the API with their own tokens.
+      gateways: { federation: LOCAL_FEDERATION, operatorKey: await localOperatorKey(stateDir) },
+    });
     stops.push(() => api.close());
     const configFile = await writeCliConfig(stateDir, { apiUrl: api.url, token });
     say(`✓ API on ${api.url}`);
+    say(`✓ Dashboard on ${api.url}/ui/ (sign in with the token in ${configFile})`);
 
     const worker: ControlPlaneWorker = await startWorker({
       redisUrl,
       clientFactory: kubernetesClientFactory({ kubeconfigPath: kubeconfig }),
       log: props.log,
       metrics,
+      secrets,
       probeIntervalMs: 5_000,
       resyncIntervalMs: 60_000,
+      ...clouds.worker.props,
     });
     stops.push(() => worker.close());
-    say('✓ worker started (placement, propagation, health probes, resync)');
+    say(
+      `✓ worker started (placement, propagation, health probes, resync, cloud inventory${clouds.worker.peeringOff ? '' : ', peering'})`,
+    );
 
-    for (const c of fleet.clusters) {
-      const v = validateObject(c.memberCluster);
+    await clouds.forgetEarlierLinks(api.store);
+    for (const c of [
+      ...clouds.credentials,
+      ...fleet.clusters.map((c) => clouds.withCloudSide(c.memberCluster)),
+    ]) {
+      const v = validateObject(c);
       await api.store.apply(v.key, v.object);
     }
     await waitUntil(props, 'member clusters Ready', async () => {
@@ -133,6 +168,27 @@ export async function up(props: UpProps): Promise<UpSystem> {
       return { done: ready.length, total: fleet.clusters.length };
     });
 
+    await waitUntil(
+      props,
+      'cloud inventory discovered through the SDKs',
+      clouds.inventory(api.store, startedAt),
+    );
+
+    // East-west gateways (child processes, federation/runtime/local-gateways.ts) start now, once the
+    // SDK-heavy inventory discovery is done, in parallel with the waits for the examples below;
+    // `up` waits for them before it reports it is up.
+    const gateways = await startLocalGateways({
+      clusters: fleet.clusters.map((c) => c.name),
+      redisUrl,
+      apiUrl: api.url,
+      store: api.store,
+      kubeconfig,
+      stateDir,
+      log: props.log,
+      progress: props.progress,
+    });
+    stops.push(() => gateways.close());
+
     if (validated.length > 0) {
       for (const v of validated) await api.store.apply(v.key, v.object);
       const templates = validated.filter((v) => v.isTemplate);
@@ -144,7 +200,19 @@ export async function up(props: UpProps): Promise<UpSystem> {
         for (const t of templates) if (await appliedEverywhere(api, t.object)) done++;
         return { done, total: templates.length };
       });
+      if (validated.some((v) => v.object.kind === 'PeeringPolicy' || v.object.kind === 'Peering'))
+        await waitUntil(props, 'peerings Ready', clouds.peerings(api.store, props.progress));
     }
+    const started = await gateways.ready;
+    props.signal?.throwIfAborted();
+    if (started.late.length > 0)
+      props.progress(
+        `! east-west gateways: ${started.listening}/${fleet.clusters.length} listening; still starting: ${started.late.join(', ')} (see ${join(stateDir, 'fedgate.log')})`,
+      );
+    say(
+      `✓ east-west gateways: a fedgate gateway process per cluster, sample services in namespace demo (HTTP and gRPC), background traffic`,
+    );
+
     return {
       apiUrl: api.url,
       configFile,
@@ -152,6 +220,7 @@ export async function up(props: UpProps): Promise<UpSystem> {
       redisUrl,
       clusters: fleet.clusters.map((c) => c.name),
       fleetControlUrl: fleet.controlUrl,
+      fleetTokenFile,
       close,
     };
   } catch (err) {
@@ -165,7 +234,11 @@ async function appliedEverywhere(api: ApiProcess, template: KubeObject): Promise
   const key = {
     type: BINDING_TYPE,
     namespace: template.metadata.namespace ?? '',
-    name: bindingNameFor(template.kind, template.metadata.name),
+    name: bindingNameFor(
+      template.kind,
+      template.metadata.name,
+      resourceTypeOf(template.apiVersion, template.kind).group,
+    ),
   };
   const binding = (await api.store.get(key)) as BindingObject | undefined;
   if (!binding?.status?.conditions.some((c) => c.type === 'Scheduled')) return false;
@@ -210,11 +283,4 @@ async function refuseIfRunning(pidFile: string): Promise<void> {
   throw new Error(
     `fedgate up is already running in this state directory (pid ${pid}); stop it with Ctrl-C first`,
   );
-}
-
-/** Reuse the Redis port of the previous run when it is free, so the same URL keeps working. */
-async function savedPort(stateDir: string): Promise<number> {
-  const saved = Number((await readFile(join(stateDir, 'redis.port'), 'utf8').catch(() => '')).trim());
-  if (!saved) return freePort();
-  return (await portIsFree(saved)) ? saved : freePort();
 }

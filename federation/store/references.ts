@@ -1,6 +1,7 @@
 import type { BindingSpec } from '../resources/binding.js';
 import { BINDING_TYPE } from '../resources/kinds.js';
 import type { KubeObject } from '../resources/kube-object.js';
+import type { IndexDefinition } from './indexes.js';
 
 /**
  * The references the store indexes, so that "which objects reference X" is one set read rather
@@ -40,3 +41,15 @@ export function dependencyReference(kind: string, name: string): string {
 export function clusterReference(cluster: string): string {
   return `cluster/${cluster}`;
 }
+
+/**
+ * The reference index, registered in every store: `referrers(BINDING_TYPE, scope, reference)`
+ * reads it. Its keys are the ones fedgate has always written (`{fg}:ref:<type>:<scope>:<reference>`,
+ * field `refs`, marker `{fg}:ref-indexed`).
+ */
+export const REFERENCE_INDEX: IndexDefinition = {
+  name: 'ref',
+  field: 'refs',
+  indexes: keepsReferences,
+  valuesOf: referencesOf,
+};

@@ -1,20 +1,22 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
 /**
  * Lua scripts that make each store write atomic: compare the stored resourceVersion, take the next
- * one from the global counter, write the object and its index entry, and append the change event
- * whose stream id *is* the resourceVersion (so "watch from N" is XREAD from N-0).
+ * one from the global counter, write the object, its type-index entry and its secondary-index
+ * entries, and append the change event whose stream id *is* the resourceVersion (so "watch from N"
+ * is XREAD from N-0).
  *
  * Objects are JSON written by Node; Lua never decodes them (cjson cannot tell [] from {}). The new
  * resourceVersion is spliced into the JSON in place of a per-call random token.
  *
- * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 per-cluster status hash,
+ * KEYS: 1 object hash, 2 type index set, 3 revision counter, 4 event stream, 5 member-status hash,
  *       6 hash of type key -> resourceVersion of the type's latest write
  * ARGV: 1 mode (create|update|delete), 2 expected rv ('' = any), 3 body with token, 4 token,
  *       5 index member (namespace|name), 6 event type, 7 stream max length, 8 subresource ('' or 'status'), 9 type key,
- *       10 key prefix of the type's reference sets ('' when the type keeps none), 11.. the references the
- *       new object holds, as scope:reference (see references.ts)
- * The references an object holds are kept in its hash (field `refs`, one per line), and its index
- * member (namespace|name) is in the set `prefix .. scope:reference` of each: the write moves it
- * between sets.
+ *       10 number of secondary indexes of the type, then per index: its set key prefix, the object-hash
+ *       field listing the object's values, the number n of values the new object has, and those n values
+ * The values an object is indexed under are kept in its hash (the index's field, one per line), and its
+ * member (namespace|name) is in the set `prefix .. value` of each: the write moves it between sets.
  * Those set keys are computed here, not declared: they share the store's hash tag, so its slot.
  * Returns {rv, body} or an error reply 'NotFound' / 'AlreadyExists' / 'Conflict <current rv>'.
  */
@@ -34,28 +36,32 @@ if mode ~= 'delete' then
   if not s then return redis.error_reply('ERR token missing') end
 end
 local rv = redis.call('INCR', KEYS[3])
-if ARGV[10] ~= '' then
-  local member = ARGV[5]
+local member = ARGV[5]
+local at = 11
+for _ = 1, tonumber(ARGV[10]) do
+  local prefix, field, n = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
+  local first, last = at + 3, at + 2 + n
+  at = last + 1
   local old = {}
-  local stored = redis.call('HGET', KEYS[1], 'refs')
+  local stored = redis.call('HGET', KEYS[1], field)
   if stored then
-    for ref in string.gmatch(stored, '[^\\n]+') do old[ref] = true end
+    for v in string.gmatch(stored, '[^\\n]+') do old[v] = true end
   end
   local new = {}
   if mode ~= 'delete' then
-    for i = 11, #ARGV do new[ARGV[i]] = true end
+    for i = first, last do new[ARGV[i]] = true end
   end
-  for ref in pairs(old) do
-    if not new[ref] then redis.call('SREM', ARGV[10] .. ref, member) end
+  for v in pairs(old) do
+    if not new[v] then redis.call('SREM', prefix .. v, member) end
   end
-  for ref in pairs(new) do
-    if not old[ref] then redis.call('SADD', ARGV[10] .. ref, member) end
+  for v in pairs(new) do
+    if not old[v] then redis.call('SADD', prefix .. v, member) end
   end
   if mode ~= 'delete' then
-    if #ARGV >= 11 then
-      redis.call('HSET', KEYS[1], 'refs', table.concat(ARGV, '\\n', 11, #ARGV))
+    if n > 0 then
+      redis.call('HSET', KEYS[1], field, table.concat(ARGV, '\\n', first, last))
     elseif stored then
-      redis.call('HDEL', KEYS[1], 'refs')
+      redis.call('HDEL', KEYS[1], field)
     end
   end
 end
@@ -63,33 +69,35 @@ local body
 if mode == 'delete' then
   body = redis.call('HGET', KEYS[1], 'obj')
   redis.call('DEL', KEYS[1], KEYS[5])
-  redis.call('SREM', KEYS[2], ARGV[5])
+  redis.call('SREM', KEYS[2], member)
 else
   body = string.sub(ARGV[3], 1, s - 1) .. rv .. string.sub(ARGV[3], e + 1)
   redis.call('HSET', KEYS[1], 'obj', body, 'rv', tostring(rv))
-  redis.call('SADD', KEYS[2], ARGV[5])
+  redis.call('SADD', KEYS[2], member)
 end
 redis.call('HSET', KEYS[6], ARGV[9], rv)
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], rv .. '-0', 't', ARGV[6], 'k', ARGV[9], 'm', ARGV[5], 's', ARGV[8], 'o', body)
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], rv .. '-0', 't', ARGV[6], 'k', ARGV[9], 'm', member, 's', ARGV[8], 'o', body)
 return {rv, body}
 `;
 
 /**
- * Sets one cluster's status of a binding when the binding exists and the value differs; with a
+ * Sets one member's status of an object when the object exists and the value differs; with a
  * condition, only when the stored value is still the one the caller read (compare-and-set).
- * KEYS: 1 object hash, 2 status hash. ARGV: 1 cluster, 2 json ('' deletes), 3 condition ('' none,
+ * KEYS: 1 object hash, 2 status hash. ARGV: 1 member, 2 json ('' deletes), 3 condition ('' none,
  * 'absent', or 'is' with 4 the json read). Returns 1 when changed, 0 when equal, -1 without the
- * binding, -2 when the condition failed.
+ * object, or {-2, the stored json (absent when none)} when the condition failed: the caller
+ * recomputes from that without reading again.
  */
-export const CLUSTER_STATUS_SCRIPT = `
+export const MEMBER_STATUS_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if ARGV[3] == 'absent' or ARGV[3] == 'is' then
-  local current = redis.call('HGET', KEYS[2], ARGV[1])
-  if ARGV[3] == 'absent' and current then return -2 end
-  if ARGV[3] == 'is' and current ~= ARGV[4] then return -2 end
+if ARGV[2] == '' and ARGV[3] == '' then return redis.call('HDEL', KEYS[2], ARGV[1]) end
+local current = redis.call('HGET', KEYS[2], ARGV[1])
+if (ARGV[3] == 'absent' and current) or (ARGV[3] == 'is' and current ~= ARGV[4]) then
+  if current then return {-2, current} end
+  return {-2}
 end
 if ARGV[2] == '' then return redis.call('HDEL', KEYS[2], ARGV[1]) end
-if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then return 0 end
+if current == ARGV[2] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
@@ -121,16 +129,38 @@ return out
 `;
 
 /**
- * Indexes the references of an object written before the store kept them (see WRITE_SCRIPT), unless
- * it changed since it was read (a newer write indexed it itself) or is indexed already.
- * KEYS: 1 object hash. ARGV: 1 the resourceVersion read, 2 reference set key prefix, 3 index member
- * (namespace|name), 4.. references (scope:reference).
+ * Indexes an object written before its index existed (see WRITE_SCRIPT), unless it changed since it
+ * was read (a newer write indexed it itself) or is indexed already.
+ * KEYS: 1 object hash. ARGV: 1 the resourceVersion read, 2 the index's set key prefix, 3 its
+ * object-hash field, 4 index member (namespace|name), 5.. values.
  * Returns 1 when it indexed the object.
  */
-export const INDEX_REFERENCES_SCRIPT = `
+export const INDEX_BACKFILL_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'rv') ~= ARGV[1] then return 0 end
-if redis.call('HEXISTS', KEYS[1], 'refs') == 1 or #ARGV < 4 then return 0 end
-for i = 4, #ARGV do redis.call('SADD', ARGV[2] .. ARGV[i], ARGV[3]) end
-redis.call('HSET', KEYS[1], 'refs', table.concat(ARGV, '\\n', 4, #ARGV))
+if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 or #ARGV < 5 then return 0 end
+for i = 5, #ARGV do redis.call('SADD', ARGV[2] .. ARGV[i], ARGV[4]) end
+redis.call('HSET', KEYS[1], ARGV[3], table.concat(ARGV, '\\n', 5, #ARGV))
 return 1
 `;
+
+/** The store's scripts as commands of `redis` (fgWrite, fgMemberStatus, fgRead, fgIndexBackfill); idempotent. */
+export function defineStoreCommands(redis: Redis): void {
+  redis.defineCommand('fgWrite', { numberOfKeys: 6, lua: WRITE_SCRIPT });
+  redis.defineCommand('fgMemberStatus', { numberOfKeys: 2, lua: MEMBER_STATUS_SCRIPT });
+  redis.defineCommand('fgRead', { lua: READ_SCRIPT });
+  redis.defineCommand('fgIndexBackfill', { numberOfKeys: 1, lua: INDEX_BACKFILL_SCRIPT });
+}
+
+/** Calls a command defined by `defineStoreCommands`. */
+export function callScript<T>(redis: Redis, command: string, args: readonly string[]): Promise<T> {
+  const fn = (redis as unknown as Record<string, (...a: string[]) => Promise<T>>)[command];
+  if (!fn) throw new Error(`store command ${command} is not defined on this connection`);
+  return fn.apply(redis, args as string[]);
+}
+
+/** Queues a command defined by `defineStoreCommands` on a pipeline (its reply comes with the pipeline's). */
+export function queueScript(pipeline: ChainableCommander, command: string, args: readonly string[]): void {
+  const fn = (pipeline as unknown as Record<string, (...a: string[]) => unknown>)[command];
+  if (!fn) throw new Error(`store command ${command} is not defined on this connection`);
+  fn.apply(pipeline, args as string[]);
+}

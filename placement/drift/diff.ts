@@ -12,6 +12,12 @@
  * - a desired zero value (null, '', 0, false, {}, []) equals an absent live field (omitempty);
  * - resource quantities compare by value ('0.5' = '500m', '1Gi' = '1024Mi');
  * - a Secret's stringData compares against its base64 data, as the apiserver folds it in.
+ *
+ * Cost: one visit per field of the desired manifest and one per item of each live list (keyed
+ * lists are indexed once, not searched per item), so a diff is linear in the size of the two
+ * objects. What one object may cost is bounded by what the API accepts: a body of at most 4 MiB
+ * nested at most 100 levels deep (federation/resources/nesting.ts), so a path copy per field costs
+ * at most 100 segments.
  */
 import { parseQuantity } from '../template/quantity.js';
 import { escapePointerSegment, pointerMatches } from './pointer.js';
@@ -157,13 +163,29 @@ function walkList(d: unknown[], l: unknown[], path: Segment[], out: Difference[]
     return;
   }
   const keyOf = mergeKeyFor(path.at(-1)?.key ?? '', d);
+  // Live items by merge key, first one winning as the apiserver's merge does: one pass over each
+  // list, so a list of n items costs O(n), not O(n²) (10,000 containers once took minutes).
+  const live = keyOf ? indexByKey(l, keyOf) : undefined;
   d.forEach((item, i) => {
     const key = keyOf?.(item);
-    const match = keyOf ? l.find((x) => isPlainObject(x) && keyOf(x) === key) : l[i];
+    const match = live && key !== undefined ? live.get(key) : l[i];
     const seg: Segment = { key: String(i), ...(key !== undefined ? { alias: key } : {}) };
     if (match === undefined) out.push({ segments: [...path, seg], desired: item, live: undefined });
     else walk(item, match, [...path, seg], out);
   });
+}
+
+function indexByKey(
+  items: readonly unknown[],
+  keyOf: (item: Record<string, unknown>) => string,
+): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const x of items) {
+    if (!isPlainObject(x)) continue;
+    const k = keyOf(x);
+    if (!out.has(k)) out.set(k, x);
+  }
+  return out;
 }
 
 /** How items of a list of objects are identified, or undefined to match them by position. */

@@ -8,12 +8,14 @@ import type { Attempt } from '../schedule/decide.js';
 import type { Placement } from '../schedule/place.js';
 import { countGroups } from '../spread/groups.js';
 import type { TemplateInfo } from '../types.js';
+import { type PriceSource, priceSource } from './prices.js';
 import type {
   AffinityTermOutcome,
   Explanation,
   PlacedCluster,
   PolicyCandidate,
   RejectedGroup,
+  ResidencyOutcome,
   ScoreTable,
 } from './types.js';
 
@@ -23,6 +25,7 @@ export interface ExplanationHeader {
   fleetVersion: string;
   filterPlugins: string[];
   policy?: { winner: string; reason: string; candidates: PolicyCandidate[] };
+  residency?: ResidencyOutcome;
 }
 
 /** An explanation with no attempt (no matching policy, invalid policy). */
@@ -32,6 +35,7 @@ export function emptyExplanation(h: ExplanationHeader, messages: string[]): Expl
     template: { apiVersion, kind, namespace, name, ...(replicas !== undefined ? { replicas } : {}) },
     fleetVersion: h.fleetVersion,
     ...(h.policy !== undefined ? { policy: h.policy } : {}),
+    ...(h.residency !== undefined ? { residency: h.residency } : {}),
     affinityTerms: [],
     filterPlugins: h.filterPlugins,
     scorePlugins: [],
@@ -101,6 +105,39 @@ function placed(a: Attempt, placement: Placement, priced: boolean): PlacedCluste
   return out.sort((x, y) => (x.name < y.name ? -1 : 1));
 }
 
+/** Feasible clusters beyond the placed ones whose price sources an explanation records. */
+const PRICE_ROWS = 10;
+
+/** Price sources of the placed clusters and the best-scoring others (see Explanation.prices). */
+function prices(a: Attempt, placed: readonly PlacedCluster[]): Record<string, PriceSource> {
+  const out: Record<string, PriceSource> = {};
+  const feasible = a.filter.feasible;
+  const taken = new Uint8Array(feasible.length);
+  for (const p of placed) {
+    const entry = a.ctx.fleet.byName.get(p.name);
+    if (entry?.price !== undefined) out[p.name] = priceSource(entry.price);
+    const pos = entry !== undefined ? a.feasiblePosition(entry.index) : -1;
+    if (pos >= 0) taken[pos] = 1;
+  }
+  // The best totals among the others: a bounded insertion list, not a sort of every feasible cluster.
+  const total = a.score?.total;
+  const best: number[] = [];
+  for (let i = 0; i < feasible.length; i++) {
+    if (taken[i] === 1) continue;
+    const t = total?.[i] ?? 0;
+    if (best.length === PRICE_ROWS && (total?.[best[PRICE_ROWS - 1]!] ?? 0) >= t) continue;
+    let at = best.length;
+    while (at > 0 && (total?.[best[at - 1]!] ?? 0) < t) at--;
+    best.splice(at, 0, i);
+    if (best.length > PRICE_ROWS) best.pop();
+  }
+  for (const i of best) {
+    const c = feasible[i]!;
+    if (c.price !== undefined) out[c.name] = priceSource(c.price);
+  }
+  return out;
+}
+
 /** Builds the explanation of the final attempt. */
 export function buildExplanation(
   h: ExplanationHeader,
@@ -130,5 +167,6 @@ export function buildExplanation(
       e.costPerMonth = round2(e.placement.reduce((s, p) => s + (p.costPerMonth ?? 0), 0));
     }
   }
+  if (a.ctx.fleet.pricesBeyondTable && a.filter.feasible.length > 0) e.prices = prices(a, e.placement);
   return e;
 }

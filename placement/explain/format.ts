@@ -2,6 +2,7 @@
  * Human text for an explanation (`fedgate explain`), and the per-cluster view of the structured
  * form. The CLI may render the structured form itself; this is the reference rendering.
  */
+import { priceText } from './prices.js';
 import type { ClusterExplanation, Explanation } from './types.js';
 
 /** One cluster's part of an explanation. */
@@ -31,10 +32,30 @@ export function explainCluster(e: Explanation, name: string): ClusterExplanation
   };
 }
 
+/** The residency line: the rule that applied and where it allows, or why none did. */
+export function residencyText(e: Pick<Explanation, 'residency'>): string {
+  const r = e.residency;
+  if (r === undefined) return 'not recorded (decided by an older fedgate)';
+  const where = [...(r.jurisdictions ?? []), ...(r.regions ?? [])].join(', ');
+  if (r.status === 'Applied') return `${where} only — ${r.reason}`;
+  if (r.status === 'NotApplicable') return `${where} not applied — ${r.reason}`;
+  return `none — ${r.reason}`;
+}
+
 function scoreText(scores: Record<string, number>): string {
   return Object.entries(scores)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
+}
+
+/** The price lines: where each listed cluster's compute price came from. */
+export function pricesText(e: Pick<Explanation, 'prices' | 'scorePlugins'>): string[] {
+  if (e.prices === undefined) {
+    return e.scorePlugins.some((p) => p.name === 'Cost')
+      ? ["prices: every cluster at its region's list price"]
+      : [];
+  }
+  return ['prices:', ...Object.entries(e.prices).map(([name, p]) => `  ${name}: ${priceText(p)}`)];
 }
 
 /** Renders an explanation as indented text. */
@@ -48,6 +69,7 @@ export function formatExplanation(e: Explanation, maxFeasible = 20): string {
     for (const c of e.policy.candidates)
       lines.push(`  #${c.rank} ${c.name} priority=${c.priority} specificity=${c.specificity}`);
   }
+  lines.push(`residency: ${residencyText(e)}`);
   for (const term of e.affinityTerms) {
     lines.push(
       `affinity term ${term.index} ${term.name}: ${term.outcome}${term.reason !== undefined ? ` — ${term.reason}` : ''}`,
@@ -88,6 +110,7 @@ export function formatExplanation(e: Explanation, maxFeasible = 20): string {
   }
   if (e.stability !== undefined) lines.push(`stability: ${e.stability.decision} (${e.stability.reason})`);
   if (e.costPerMonth !== undefined) lines.push(`estimated cost: $${e.costPerMonth}/month`);
+  lines.push(...pricesText(e));
   for (const m of e.messages) lines.push(`note: ${m}`);
   return lines.join('\n');
 }

@@ -6,6 +6,11 @@
  * `explainCluster()` gives the per-cluster view.
  */
 
+import type { ResidencyOutcome } from '../plugins/residency.js';
+import type { PriceSource } from './prices.js';
+
+export type { PriceSource } from './prices.js';
+
 /** A policy that matched the template, in precedence order. */
 export interface PolicyCandidate {
   name: string;
@@ -80,11 +85,16 @@ export interface StabilityOutcome {
   minScoreGain?: number;
 }
 
+/** Which residency rule applied, or why none did (see plugins/residency.ts). */
+export type { ResidencyOutcome } from '../plugins/residency.js';
+
 /** The explanation of one decision. */
 export interface Explanation {
   template: { apiVersion: string; kind: string; namespace: string; name: string; replicas?: number };
   fleetVersion: string;
   policy?: { winner: string; reason: string; candidates: PolicyCandidate[] };
+  /** Which residency rule applied, or why none did (absent in explanations stored by older versions). */
+  residency?: ResidencyOutcome;
   affinityTerms: AffinityTermOutcome[];
   filterPlugins: string[];
   scorePlugins: { name: string; weight: number }[];
@@ -97,6 +107,13 @@ export interface Explanation {
   stability?: StabilityOutcome;
   /** Estimated total per month (USD) when the cost model prices every selected cluster. */
   costPerMonth?: number;
+  /**
+   * Where compute prices came from, for the placed clusters and the best-scoring others (up to
+   * 10 more). Present only when some cluster of the fleet is not priced by its region's list price
+   * alone (instance mix from cloud inventory, a `spec.cost` override, a provider average); absent,
+   * every cluster is priced by its region's list price.
+   */
+  prices?: Record<string, PriceSource>;
   messages: string[];
 }
 

@@ -3,8 +3,9 @@
  * work per cluster. Built once per fleet version and shared by every decision on that version;
  * per-policy verdicts that depend only on (policy, fleet) are memoised inside it.
  */
-import type { ComputePrice, CostModel, GeoPoint, Provider } from '../model-types.js';
+import type { ComputePriceQuote, CostModel, GeoPoint, Provider } from '../model-types.js';
 import type { ClusterSnapshot, ResourceAmounts, Taint } from '../types.js';
+import { capacityWithInventory, inventoryFacts, type ZoneCapacity } from './inventory.js';
 
 /** Label on a MemberCluster declaring its jurisdiction when the model does not know its region. */
 export const JURISDICTION_LABEL = 'fedgate.dev/jurisdiction';
@@ -20,7 +21,12 @@ export interface ClusterEntry {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
   readonly ready: boolean;
+  /** What the cluster can run at most: the probe's, capped by its instances (fleet/inventory.ts). */
+  readonly allocatable: ResourceAmounts | undefined;
+  /** What is free: the probe's, capped by its instances; the instances' totals when the probe says nothing. */
   readonly available: ResourceAmounts | undefined;
+  /** Capacity by zone from cloud inventory; undefined without inventory. */
+  readonly zones: readonly ZoneCapacity[] | undefined;
   readonly source: ClusterSnapshot;
   /** Group keys for spread constraints (zone key undefined when the cluster has no zone). */
   readonly regionKey: string;
@@ -32,7 +38,8 @@ export interface ClusterEntry {
   /** True when the model and the label disagree: residency then fails closed. */
   readonly jurisdictionConflict: boolean;
   readonly location: GeoPoint | undefined;
-  readonly price: ComputePrice | undefined;
+  /** Compute price and where it came from (region table, instance mix, override). */
+  readonly price: ComputePriceQuote | undefined;
   /** taint index → `key=value:Effect`, for explanations. */
   readonly taintText: readonly string[];
 }
@@ -49,6 +56,11 @@ export interface FleetSnapshot {
   /** label key → value → cluster indexes */
   readonly byLabel: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
   readonly model: CostModel;
+  /**
+   * True when some cluster is not priced by its region's list price alone (instance mix,
+   * override, provider average): explanations then say where the compared prices came from.
+   */
+  readonly pricesBeyondTable: boolean;
   /** Memo of per-(policy, fleet) verdicts; internal to the engine. */
   readonly memo: Map<string, unknown>;
 }
@@ -81,24 +93,32 @@ function entryOf(c: ClusterSnapshot, index: number, model: CostModel): ClusterEn
   const info = model.region(ref);
   const labelled = c.labels[JURISDICTION_LABEL];
   const jurisdictionConflict = info !== undefined && labelled !== undefined && labelled !== info.jurisdiction;
+  const inv = inventoryFacts(c);
+  const capacity = inv !== undefined ? capacityWithInventory(c, inv) : undefined;
+  const zone = c.zone ?? (inv?.zones.length === 1 ? inv.zones[0]!.zone : undefined);
   return {
     index,
     name: c.name,
     provider: c.provider,
     region: c.region,
-    zone: c.zone,
+    zone,
     labels: c.labels,
     taints: c.taints,
     ready: c.ready,
-    available: c.available,
+    allocatable: capacity?.allocatable ?? c.allocatable,
+    available: capacity?.available ?? c.available,
+    zones: inv?.zones,
     source: c,
     regionKey: `${c.provider}:${c.region}`,
-    zoneKey: c.zone !== undefined ? `${c.provider}:${c.region}:${c.zone}` : undefined,
+    zoneKey: zone !== undefined ? `${c.provider}:${c.region}:${zone}` : undefined,
     jurisdiction: jurisdictionConflict ? undefined : (info?.jurisdiction ?? labelled),
     jurisdictionConflict,
     country: info?.country,
     location: c.costOverrides?.location ?? info?.location,
-    price: model.computePrice(ref, c.costOverrides),
+    price:
+      inv !== undefined
+        ? model.clusterComputePrice(ref, inv.mix, c.costOverrides)
+        : model.computePrice(ref, c.costOverrides),
     taintText: c.taints.map(taintToString),
   };
 }
@@ -115,9 +135,11 @@ export function buildFleetSnapshot(
   const byRegion = new Map<string, number[]>();
   const byZone = new Map<string, number[]>();
   const byLabel = new Map<string, Map<string, number[]>>();
+  let pricesBeyondTable = false;
   for (const c of sorted) {
     if (byName.has(c.name)) throw new Error(`duplicate cluster name ${c.name} in fleet`);
     const e = entryOf(c, clusters.length, options.model);
+    if (e.price !== undefined && e.price.basis !== 'table') pricesBeyondTable = true;
     clusters.push(e);
     byName.set(e.name, e);
     push(byProvider, e.provider, e.index);
@@ -142,6 +164,7 @@ export function buildFleetSnapshot(
     byZone,
     byLabel,
     model: options.model,
+    pricesBeyondTable,
     memo: new Map(),
   };
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_MODEL_DATA, type ModelData, type RttEstimateParams } from './data/index.js';
 import { CostModelError } from './errors.js';
 import { greatCircleKm, isGeoPoint } from './geo.js';
+import { buildInstanceIndex, type InstanceIndex } from './instance-index.js';
 import { buildIndex, type ModelIndex, type RegionEntry } from './model-index.js';
 import type {
   ComputePrice,
@@ -8,12 +9,20 @@ import type {
   CostOverrides,
   EgressPrices,
   GeoPoint,
+  InstanceCount,
   Provider,
   RegionInfo,
   RegionRef,
   ReplicaRequests,
 } from './types.js';
-import { assertGeoPoint, assertPrice, assertProvider, assertRegionRef, assertRequests } from './validate.js';
+import {
+  assertGeoPoint,
+  assertInstances,
+  assertPrice,
+  assertProvider,
+  assertRegionRef,
+  assertRequests,
+} from './validate.js';
 
 export type { ModelData, RttEstimateParams } from './data/index.js';
 
@@ -42,6 +51,19 @@ export interface CostModel {
   findRegions(name: string): readonly RegionInfo[];
   /** Compute price; unknown regions of a known provider get the provider average, flagged `estimated`. */
   computePrice(ref: RegionRef, overrides?: CostOverrides): ComputePriceQuote;
+  /**
+   * Compute price of a cluster from the instances it runs (cloud inventory): the region's vCPU-hour
+   * and GiB-hour prices scaled by what the instance mix costs against the region's list price for
+   * the same vCPUs and memory. Types not in the price list count at the region's rate; a mix with
+   * no listed type, or no instances, gets computePrice(). Overrides win, field by field.
+   */
+  clusterComputePrice(
+    ref: RegionRef,
+    instances: readonly InstanceCount[] | undefined,
+    overrides?: CostOverrides,
+  ): ComputePriceQuote;
+  /** On-demand USD per hour of one instance of a type in a region; undefined when the type is not listed. */
+  instancePrice(ref: RegionRef, instanceType: string): number | undefined;
   /** Monthly cost (730 h) of a replica with the given requests in that region. */
   replicaMonthlyCost(ref: RegionRef, requests: ReplicaRequests, overrides?: CostOverrides): number;
   /** USD per GiB from `from` to `to`; `overrides` are those of the source cluster (its bill). */
@@ -74,12 +96,13 @@ const EGRESS_FIELD = {
 export function createCostModel(data?: Partial<ModelData>): CostModel {
   const merged: ModelData = { ...DEFAULT_MODEL_DATA, ...data };
   const ix = buildIndex(merged);
-  return new TableCostModel(ix, merged.rttEstimate);
+  return new TableCostModel(ix, buildInstanceIndex(merged.instances, ix), merged.rttEstimate);
 }
 
 class TableCostModel implements CostModel {
   constructor(
     private readonly ix: ModelIndex,
+    private readonly instances: InstanceIndex,
     private readonly est: RttEstimateParams,
   ) {}
 
@@ -98,22 +121,70 @@ class TableCostModel implements CostModel {
 
   computePrice(ref: RegionRef, overrides?: CostOverrides): ComputePriceQuote {
     assertRegionRef(ref);
+    return withOverrides(this.regionPrice(ref), overrides);
+  }
+
+  clusterComputePrice(
+    ref: RegionRef,
+    instances: readonly InstanceCount[] | undefined,
+    overrides?: CostOverrides,
+  ): ComputePriceQuote {
+    assertRegionRef(ref);
+    const base = this.regionPrice(ref);
+    if (instances === undefined || instances.length === 0) return withOverrides(base, overrides);
+    assertInstances(instances);
+    let hourly = 0;
+    let list = 0;
+    let listed = 0;
+    const mix: Record<string, number> = {};
+    const unlisted = new Set<string>();
+    for (const g of instances) {
+      if (g.count === 0) continue;
+      // What the instance would cost at the region's vCPU-hour and GiB-hour list price.
+      const atRegionRate = g.vcpus * base.vcpuHour + g.memoryGiB * base.gibHour;
+      const price = this.instancePriceOf(ref, base, g.instanceType);
+      if (price === undefined) unlisted.add(g.instanceType);
+      else listed += g.count;
+      hourly += g.count * (price ?? atRegionRate);
+      list += g.count * atRegionRate;
+      mix[g.instanceType] = (mix[g.instanceType] ?? 0) + g.count;
+    }
+    // No listed type: the mix costs exactly the region's rate, so the region price stands.
+    if (listed === 0 || list <= 0) return withOverrides(base, overrides);
+    const vsRegion = hourly / list;
+    return withOverrides(
+      {
+        vcpuHour: base.vcpuHour * vsRegion,
+        gibHour: base.gibHour * vsRegion,
+        basis: 'inventory',
+        estimated: base.estimated,
+        inventory: { mix, unlisted: [...unlisted].sort(), hourly, vsRegion },
+      },
+      overrides,
+    );
+  }
+
+  instancePrice(ref: RegionRef, instanceType: string): number | undefined {
+    assertRegionRef(ref);
+    return this.instancePriceOf(ref, this.regionPrice(ref), instanceType);
+  }
+
+  /** The region's list price, or the provider's average for a region not in the table. */
+  private regionPrice(ref: RegionRef): ComputePriceQuote {
     const base =
       this.ix.compute.get(ref.provider)?.get(ref.region) ?? this.ix.computeFallback.get(ref.provider);
     // buildIndex guarantees a fallback for every provider; this keeps the type checker honest.
     if (base === undefined)
       throw new CostModelError('INVALID_MODEL_DATA', `no compute price for ${ref.provider}`);
-    const o = overrides?.compute;
-    if (o === undefined) return base;
-    if (o.vcpuHour !== undefined) assertPrice(o.vcpuHour, 'overrides.compute.vcpuHour', 'INVALID_OVERRIDE');
-    if (o.gibHour !== undefined) assertPrice(o.gibHour, 'overrides.compute.gibHour', 'INVALID_OVERRIDE');
-    return {
-      vcpuHour: o.vcpuHour ?? base.vcpuHour,
-      gibHour: o.gibHour ?? base.gibHour,
-      basis: 'override',
-      // Still an estimate if part of the price came from a provider average.
-      estimated: base.estimated && (o.vcpuHour === undefined || o.gibHour === undefined),
-    };
+    return base;
+  }
+
+  /** A listed type's price in the region: as published there, else its reference price × the region multiplier. */
+  private instancePriceOf(ref: RegionRef, region: ComputePrice, instanceType: string): number | undefined {
+    const list = this.instances.get(ref.provider);
+    const type = list?.types.get(instanceType);
+    if (list === undefined || type === undefined) return undefined;
+    return type.byRegion?.[ref.region] ?? type.hourly * (region.vcpuHour / list.reference.vcpuHour);
   }
 
   replicaMonthlyCost(ref: RegionRef, requests: ReplicaRequests, overrides?: CostOverrides): number {
@@ -210,6 +281,23 @@ class TableCostModel implements CostModel {
     assertRegionRef(ref, field);
     return this.ix.entries.get(ref.provider)?.get(ref.region);
   }
+}
+
+/** A quote with the MemberCluster's price overrides applied, field by field. */
+function withOverrides(base: ComputePriceQuote, overrides: CostOverrides | undefined): ComputePriceQuote {
+  const o = overrides?.compute;
+  if (o === undefined) return base;
+  if (o.vcpuHour !== undefined) assertPrice(o.vcpuHour, 'overrides.compute.vcpuHour', 'INVALID_OVERRIDE');
+  if (o.gibHour !== undefined) assertPrice(o.gibHour, 'overrides.compute.gibHour', 'INVALID_OVERRIDE');
+  const partial = o.vcpuHour === undefined || o.gibHour === undefined;
+  return {
+    vcpuHour: o.vcpuHour ?? base.vcpuHour,
+    gibHour: o.gibHour ?? base.gibHour,
+    basis: 'override',
+    // Still an estimate if part of the price came from a provider average.
+    estimated: base.estimated && partial,
+    ...(partial && base.inventory !== undefined ? { inventory: base.inventory } : {}),
+  };
 }
 
 /** The model over the built-in tables. */

@@ -6,6 +6,7 @@ export type CostModelErrorCode =
   | 'INVALID_COORDINATES'
   | 'INVALID_REQUESTS'
   | 'INVALID_OVERRIDE'
+  | 'INVALID_INVENTORY'
   | 'INVALID_MODEL_DATA';
 
 /** Bad input to the cost/latency model. Never retryable: the same input fails the same way. */

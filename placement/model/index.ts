@@ -11,7 +11,13 @@ export {
   parseProvider,
   type RttEstimateParams,
 } from './cost-model.js';
-export { DEFAULT_MODEL_DATA, type ProviderEgressTable, type RttEntry } from './data/index.js';
+export {
+  DEFAULT_MODEL_DATA,
+  type InstanceTypePrice,
+  type ProviderEgressTable,
+  type ProviderInstancePrices,
+  type RttEntry,
+} from './data/index.js';
 export { CostModelError, type CostModelErrorCode } from './errors.js';
 export { greatCircleKm } from './geo.js';
 export * from './types.js';

@@ -3,11 +3,14 @@
  * scheduler, `simulate`, `explain` and storage replication all read the same figures.
  */
 
-/** A cloud provider, or a private data centre. */
-export type Provider = 'aws' | 'gcp' | 'azure' | 'onprem';
+/**
+ * Every provider fedgate knows: the clouds and private data centres. The one definition: the
+ * policy and MemberCluster schemas, the model and the cloud adapters' registry all derive from it.
+ */
+export const PROVIDERS = ['aws', 'gcp', 'azure', 'onprem'] as const;
 
-/** Every provider the model knows, for validating untyped input (YAML, HTTP). */
-export const PROVIDERS: readonly Provider[] = ['aws', 'gcp', 'azure', 'onprem'];
+/** A cloud provider, or a private data centre. */
+export type Provider = (typeof PROVIDERS)[number];
 
 /** A provider region (for on-prem: a named site such as `onprem-fra`). */
 export interface RegionRef {
@@ -37,13 +40,42 @@ export interface ComputePrice {
   readonly gibHour: number;
 }
 
-/** Where a compute price came from, so a decision can say how much to trust it. */
-export type PriceBasis = 'table' | 'provider-average' | 'override';
+/**
+ * Where a compute price came from, so a decision can say how much to trust it: the region's list
+ * price (`table`), the provider's average for a region not in the table, the cluster's own
+ * instance mix from cloud inventory (`inventory`), or the MemberCluster's `spec.cost` (`override`).
+ */
+export type PriceBasis = 'table' | 'provider-average' | 'inventory' | 'override';
 
 /** A compute price with its provenance; `estimated` is true when the region was not in the table. */
 export interface ComputePriceQuote extends ComputePrice {
   readonly basis: PriceBasis;
   readonly estimated: boolean;
+  /**
+   * Set when the price (or, under a partial override, the part not overridden) comes from the
+   * cluster's instance mix.
+   */
+  readonly inventory?: InventoryPricing;
+}
+
+/** Instances of one type that a cluster runs, with the shape of one instance. */
+export interface InstanceCount {
+  readonly instanceType: string;
+  readonly count: number;
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+}
+
+/** How a price was derived from a cluster's instance mix. */
+export interface InventoryPricing {
+  /** Instance type → running instances. */
+  readonly mix: Readonly<Record<string, number>>;
+  /** Types not in the price list, priced from their vCPUs and memory at the region's rate. */
+  readonly unlisted: readonly string[];
+  /** USD per hour of every instance of the mix. */
+  readonly hourly: number;
+  /** The mix's hourly cost over the region's list price for the same vCPUs and memory (0.8 = 20 % cheaper). */
+  readonly vsRegion: number;
 }
 
 /** Data-transfer list prices in USD per GiB leaving a region, by where the bytes go. */

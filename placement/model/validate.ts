@@ -1,6 +1,12 @@
 import { CostModelError } from './errors.js';
 import { assertGeoPoint } from './geo.js';
-import { PROVIDERS, type Provider, type RegionRef, type ReplicaRequests } from './types.js';
+import {
+  type InstanceCount,
+  PROVIDERS,
+  type Provider,
+  type RegionRef,
+  type ReplicaRequests,
+} from './types.js';
 
 const PROVIDER_SET: ReadonlySet<string> = new Set(PROVIDERS);
 
@@ -57,6 +63,27 @@ export function assertRequests(r: ReplicaRequests): void {
       );
     }
   }
+}
+
+/** Throws INVALID_INVENTORY unless every group has a type, a whole count >= 0, vCPUs > 0 and memory >= 0. */
+export function assertInstances(instances: readonly InstanceCount[]): void {
+  instances.forEach((g, i) => {
+    const at = `instances[${i}]`;
+    const fail = (field: string, want: string, got: unknown) => {
+      throw new CostModelError(
+        'INVALID_INVENTORY',
+        `${at}.${field} must be ${want}, got ${String(got)}`,
+        `${at}.${field}`,
+      );
+    };
+    if (typeof g?.instanceType !== 'string' || g.instanceType.length === 0)
+      fail('instanceType', 'a non-empty string', g?.instanceType);
+    if (!Number.isInteger(g.count) || g.count < 0) fail('count', 'a whole number >= 0', g.count);
+    if (typeof g.vcpus !== 'number' || !Number.isFinite(g.vcpus) || g.vcpus <= 0)
+      fail('vcpus', 'a finite number > 0', g.vcpus);
+    if (typeof g.memoryGiB !== 'number' || !Number.isFinite(g.memoryGiB) || g.memoryGiB < 0)
+      fail('memoryGiB', 'a finite number >= 0', g.memoryGiB);
+  });
 }
 
 export { assertGeoPoint };

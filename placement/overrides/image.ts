@@ -58,9 +58,24 @@ export function rewriteImage(
 ): string {
   const ref = parseImage(image);
   const next: ImageRef = { ...ref };
+  if (change.registry !== undefined && change.repository === undefined && isDockerHub(ref.registry)) {
+    // `busybox` on Docker Hub is `library/busybox`: a mirror needs the full path, as it gets for
+    // `docker.io/library/nginx`, or the two spellings of one image would land in different places.
+    if (!ref.repository.includes('/')) next.repository = `library/${ref.repository}`;
+  }
   if (change.registry !== undefined) next.registry = change.registry;
   if (change.repository !== undefined) next.repository = change.repository;
   if (change.tag !== undefined) next.tag = change.tag;
   if (change.repository !== undefined || change.tag !== undefined) delete next.digest;
   return formatImage(next);
+}
+
+/** Docker Hub, named or implied (no registry part). */
+function isDockerHub(registry: string | undefined): boolean {
+  return (
+    registry === undefined ||
+    registry === 'docker.io' ||
+    registry === 'index.docker.io' ||
+    registry === 'registry-1.docker.io'
+  );
 }

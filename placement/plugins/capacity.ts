@@ -7,7 +7,7 @@ import type { ClusterEntry, FleetSnapshot } from '../fleet/snapshot.js';
 import { defineScorePlugin } from '../framework/registry.js';
 
 function capacityScore(cluster: ClusterEntry): number {
-  const alloc = cluster.source.allocatable;
+  const alloc = cluster.allocatable;
   const avail = cluster.available;
   if (alloc === undefined || avail === undefined) return 50;
   const cpu = alloc.cpuMilli > 0 ? avail.cpuMilli / alloc.cpuMilli : 1;

@@ -13,6 +13,26 @@ export interface ClusterFacts {
   readonly region: string;
   readonly zone?: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
+  /** ClusterEntry: the zones its instances are in (cloud inventory). */
+  readonly zones?: readonly { readonly zone: string }[] | undefined;
+  /** ClusterSnapshot: its instances by zone (cloud inventory). */
+  readonly instances?: readonly { readonly zone: string; readonly count: number }[] | undefined;
+}
+
+/**
+ * A `zones` term admits a cluster whose zone is listed; a cluster without a declared zone is
+ * admitted when every zone its instances run in is listed (its pods may land on any of them).
+ */
+function inZones(c: ClusterFacts, zones: ReadonlySet<string>): boolean {
+  if (c.zone !== undefined) return zones.has(c.zone);
+  let any = false;
+  const groups: readonly { readonly zone: string; readonly count?: number }[] = c.zones ?? c.instances ?? [];
+  for (const g of groups) {
+    if (g.count !== undefined && !(g.count > 0)) continue;
+    if (!zones.has(g.zone)) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** A compiled cluster selector term. */
@@ -54,7 +74,7 @@ export function compileClusterTerm(term: ClusterSelectorTerm | undefined): Compi
       if (exclude?.has(c.name)) return excluded;
       if (providers !== undefined && !providers.has(c.provider)) return badProvider;
       if (regions !== undefined && !regions.has(c.region)) return badRegion;
-      if (zones !== undefined && (c.zone === undefined || !zones.has(c.zone))) return badZone;
+      if (zones !== undefined && !inZones(c, zones)) return badZone;
       if (labels !== undefined && !labels(c.labels)) return badLabels;
       return undefined;
     },

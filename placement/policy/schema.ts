@@ -4,6 +4,7 @@
  * cross-field rule lives in a refinement here rather than in the scheduler.
  */
 import { z } from 'zod';
+import { PROVIDERS } from '../model-types.js';
 
 /**
  * Default failover.tolerationSeconds. Shorter than Kubernetes' 300 s pod toleration on purpose: a
@@ -61,7 +62,7 @@ export const resourceSelectorSchema = z
     path: ['labelSelector'],
   });
 
-const providerSchema = z.enum(['aws', 'gcp', 'azure', 'onprem']);
+const providerSchema = z.enum(PROVIDERS);
 
 /** One set of cluster conditions, all of which must hold (empty term: every cluster). */
 export const clusterSelectorTermSchema = z
@@ -149,6 +150,13 @@ export const replicaSchedulingSchema = z
         message: 'staticWeights need division StaticWeights',
       });
     }
+    if (r.staticWeights && r.staticWeights.length > 0 && r.staticWeights.every((w) => w.weight === 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['staticWeights'],
+        message: 'at least one weight must be greater than 0 (all weights 0 place nothing)',
+      });
+    }
     if (r.preference !== undefined && division !== 'AvailableCapacity') {
       ctx.addIssue({
         code: 'custom',
@@ -158,12 +166,17 @@ export const replicaSchedulingSchema = z
     }
   });
 
-/** Where data-bearing workloads may live; never violated (unknown jurisdiction = not allowed). */
+/**
+ * Where the templates a policy selects may live; never violated (unknown jurisdiction = not
+ * allowed). It applies to every selected template unless the policy narrows it explicitly with
+ * `appliesTo: DataBearing` (then only to templates holding data). No default is written into the
+ * spec, so "absent" (everything) and an explicit narrowing stay distinguishable.
+ */
 export const residencySchema = z
   .object({
     jurisdictions: z.array(z.string().min(1)).optional(),
     regions: z.array(z.string().min(1)).optional(),
-    appliesTo: z.enum(['DataBearing', 'All']).default('DataBearing'),
+    appliesTo: z.enum(['DataBearing', 'All']).optional(),
   })
   .strict()
   .refine((r) => (r.jurisdictions?.length ?? 0) + (r.regions?.length ?? 0) > 0, {
@@ -267,6 +280,12 @@ export const failoverSchema = z
     mode: z.enum(['Graceful', 'Immediate']).default('Graceful'),
     purgeMode: z.enum(['Immediately', 'Graciously', 'Never']).optional(),
     gracePeriodSeconds: z.number().int().min(0).default(600),
+    /**
+     * Replicas a member cluster has left unready this long while it reports no room for them
+     * (unschedulable there) are placed elsewhere, whatever stability.minScoreGain says, as Karmada's
+     * descheduler does. Default 300.
+     */
+    unschedulableSeconds: z.number().int().min(1).optional(),
   })
   .strict();
 

@@ -16,6 +16,7 @@ import type { Registry } from '../framework/registry.js';
 import type { DecisionContext } from '../framework/types.js';
 import { type CostModel, defaultCostModel } from '../model-types.js';
 import { defaultRegistry } from '../plugins/index.js';
+import { residencyOutcome } from '../plugins/residency.js';
 import {
   type CompiledAffinityTerm,
   type CompiledPolicy,
@@ -24,7 +25,14 @@ import {
   UNREACHABLE_TAINT,
 } from '../policy/compile.js';
 import { selectPolicy } from '../policy/precedence.js';
-import type { ClusterSnapshot, Eviction, ScheduleInput, ScheduleResult, TargetCluster } from '../types.js';
+import type {
+  ClusterSnapshot,
+  Eviction,
+  ResourceAmounts,
+  ScheduleInput,
+  ScheduleResult,
+  TargetCluster,
+} from '../types.js';
 import { type Attempt, attempt } from './decide.js';
 import type { Placement } from './place.js';
 import { unitMonthlyCost } from './unit-cost.js';
@@ -59,6 +67,19 @@ function previousMap(input: ScheduleInput, policy: CompiledPolicy): Map<string, 
   return new Map(p.clusters.map((c) => [c.name, c.replicas]));
 }
 
+/** What a cluster reported free, less what is committed there but not reported yet. */
+function lessReserved(
+  available: ResourceAmounts | undefined,
+  reserved: ResourceAmounts | undefined,
+): ResourceAmounts | undefined {
+  if (available === undefined || reserved === undefined) return available;
+  return {
+    cpuMilli: available.cpuMilli - reserved.cpuMilli,
+    memoryBytes: available.memoryBytes - reserved.memoryBytes,
+    pods: available.pods - reserved.pods,
+  };
+}
+
 function makeContext(
   input: ScheduleInput,
   fleet: FleetSnapshot,
@@ -86,7 +107,9 @@ function makeContext(
     capacityOf(c) {
       let v = capacity[c.index]!;
       if (Number.isNaN(v)) {
-        v = replicaCapacity(c.available, requests) + (previous.get(c.name) ?? 0);
+        v =
+          replicaCapacity(lessReserved(c.available, input.reserved?.get(c.name)), requests) +
+          (previous.get(c.name) ?? 0);
         capacity[c.index] = v;
       }
       return v;
@@ -132,12 +155,13 @@ function evictionsOf(
           : a.outcome.ok && a.outcome.stability.decision === 'Moved'
             ? `moved: ${a.outcome.stability.reason}`
             : 'no longer selected';
-    // purgeMode Never is about failures: a copy left in a cluster that failed. A workload that
-    // moves for any other reason (policy, cost, capacity) is removed gracefully.
+    // purgeMode (Immediately, Never) is about failures: a copy in a cluster that failed. A workload
+    // that moves for any other reason (a policy change, cost, capacity) moves make-before-break:
+    // the old copy goes once the new ones are ready, or when the grace period ends.
     const failed =
       rejection !== undefined &&
       entry?.source.taints.some((t) => t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT) === true;
-    const purgeMode = f.purgeMode === 'Never' && !failed ? 'Graciously' : f.purgeMode;
+    const purgeMode = failed ? f.purgeMode : 'Graciously';
     out.push({
       cluster: prev.name,
       reason,
@@ -183,6 +207,7 @@ export function schedule(input: ScheduleInput, options: ScheduleOptions = {}): S
     filterPlugins: registry.filters.map((p) => p.name),
   };
   const winner = selection.winner?.policy;
+  header.residency = residencyOutcome(winner, input.template);
   if (winner === undefined) {
     return { status: 'NoMatchingPolicy', explanation: emptyExplanation(header, [selection.reason]) };
   }

@@ -3,10 +3,12 @@
  * the placement reconciler does it (the Binding's decision as `previous`; dependencies follow the
  * workloads that reference them).
  */
+
+import { decideBinding, keptOnFailure } from '../binding/decide.js';
 import type { FleetSnapshot } from '../fleet/snapshot.js';
 import type { Registry } from '../framework/registry.js';
 import { schedule } from '../schedule/schedule.js';
-import { DEPENDENCY_KINDS, placeDependencies } from '../template/dependencies.js';
+import { dependencyReferrers } from '../template/dependencies.js';
 import { templateInfoFromManifest } from '../template/info.js';
 import type { KubeObject, PolicyInfo, ScheduleResult, TemplateInfo } from '../types.js';
 import type { CurrentPlacement, SideOutcome, WhatIfProposal } from './types.js';
@@ -115,7 +117,15 @@ export function decideAll(
       },
       opts.registry ? { registry: opts.registry } : {},
     );
-    out.set(keyOfManifest(manifest), { manifest, info, result, outcome: outcomeOf(result) });
+    // An unschedulable template keeps its current placement, as the placement controller keeps it.
+    const kept = keptOnFailure(result, prev?.clusters, (c) => side.fleet.byName.has(c));
+    const outcome = outcomeOf(result);
+    out.set(keyOfManifest(manifest), {
+      manifest,
+      info,
+      result,
+      outcome: kept.length > 0 ? { ...outcome, clusters: [...kept], kept: true } : outcome,
+    });
   }
   followWorkloads(out, side.policies);
   return out;
@@ -132,31 +142,38 @@ function bareInfo(m: KubeObject): TemplateInfo {
   };
 }
 
-/** Mirrors the placement reconciler: a dependency also goes wherever the workloads referencing it run. */
+/** Lets dependencies follow the workloads referencing them, by the Binding decision placement makes. */
 function followWorkloads(decided: Map<string, Decided>, policies: readonly PolicyInfo[]): void {
   const propagate = new Map(policies.map((p) => [p.name, p.spec.propagateDependencies !== false]));
   const workloads = [...decided.values()]
-    .filter((d) => d.outcome.status === 'Scheduled' && d.outcome.clusters.length > 0)
+    .filter(
+      (d) => (d.outcome.status === 'Scheduled' || d.outcome.kept === true) && d.outcome.clusters.length > 0,
+    )
     .map((d) => ({
       manifest: d.manifest,
       clusters: d.outcome.clusters,
       propagateDependencies: propagate.get(d.outcome.policy ?? '') ?? true,
     }));
-  for (const dep of placeDependencies(workloads)) {
-    if (!DEPENDENCY_KINDS.has(dep.ref.kind) || dep.clusters.length === 0) continue;
+  for (const dep of dependencyReferrers(workloads).values()) {
     const d = decided.get(templateKey(dep.ref.apiVersion, dep.ref.kind, dep.ref.namespace, dep.ref.name));
     if (d === undefined) continue;
-    const own = d.outcome.status === 'Scheduled' ? d.outcome.clusters : [];
-    const names = new Map(own.map((c) => [c.name, c]));
-    for (const c of dep.clusters) if (!names.has(c)) names.set(c, { name: c });
-    const clusters = [...names.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const binding = decideBinding({
+      template: d.manifest,
+      result: d.result,
+      policies,
+      referrers: dep.referrers.map((r) => ({
+        name: `${r.owner.kind}/${r.owner.name}`,
+        clusters: r.clusters,
+      })),
+    });
+    if (binding.requiredBy.length === 0) continue;
     d.outcome =
-      d.outcome.status === 'Scheduled'
-        ? { ...d.outcome, clusters }
+      binding.placement === 'Scheduled'
+        ? { ...d.outcome, clusters: [...binding.clusters] }
         : {
             status: 'FollowsWorkload',
-            clusters,
-            message: `placed with ${dep.requiredBy.map((r) => `${r.kind}/${r.name}`).join(', ')}`,
+            clusters: [...binding.clusters],
+            message: `placed with ${binding.requiredBy.join(', ')}`,
           };
   }
 }

@@ -1,5 +1,6 @@
 /** The data of a what-if simulation: the state it starts from, the proposal, and the answer. */
 import type { PlacementDiff } from '../diff.js';
+import type { Explanation, PriceSource } from '../explain/types.js';
 import type { Registry } from '../framework/registry.js';
 import type { CostModel } from '../model-types.js';
 import type { ClusterSnapshot, KubeObject, ObjectRef, PolicyInfo, TargetCluster } from '../types.js';
@@ -45,6 +46,8 @@ export interface WhatIfOptions {
   now: number;
   model?: CostModel;
   registry?: Registry;
+  /** Include each template's explanation of the proposed decision (as `fedgate explain` shows it). */
+  explanations?: boolean;
 }
 
 /** How a template is (or would be) placed. */
@@ -67,6 +70,8 @@ export interface SideOutcome {
   /** Unschedulable: the scheduler's reason and message. */
   reason?: string;
   message?: string;
+  /** Unschedulable, and its current placement (`clusters`) is kept until it can be scheduled. */
+  kept?: boolean;
 }
 
 /** A cluster of the current placement that the proposal's constraints reject. */
@@ -92,6 +97,8 @@ export interface TemplateWhatIf {
   pendingWithoutProposal: boolean;
   violations: ConstraintViolation[];
   notes: string[];
+  /** The scheduler's explanation of the proposed decision, when asked for (WhatIfOptions.explanations). */
+  explanation?: Explanation;
 }
 
 /** Sums over every template. */
@@ -114,4 +121,10 @@ export interface WhatIfTotals {
 export interface WhatIfResult {
   templates: TemplateWhatIf[];
   totals: WhatIfTotals;
+  /**
+   * Where the compute price of every cluster of a before or after placement came from (the
+   * proposed fleet's price, else the current one's). Present only when some cluster is not priced
+   * by its region's list price alone (instance mix, override, provider average).
+   */
+  prices?: Record<string, PriceSource>;
 }

@@ -9,6 +9,7 @@
  */
 import { type DiffContext, diffPlacements } from '../diff.js';
 import { explainCluster } from '../explain/format.js';
+import { type PriceSource, priceSource } from '../explain/prices.js';
 import type { Explanation } from '../explain/types.js';
 import { buildFleetSnapshot, type FleetSnapshot } from '../fleet/snapshot.js';
 import { defaultCostModel } from '../model-types.js';
@@ -103,7 +104,7 @@ function notesOf(t: Omit<TemplateWhatIf, 'notes'>, isNew: boolean): string[] {
   }
   if (t.after.status === 'Unschedulable')
     notes.push(
-      `${t.becomesUnschedulable ? '' : 'still '}unschedulable: ${t.after.message ?? t.after.reason}`,
+      `${t.becomesUnschedulable ? '' : 'still '}unschedulable: ${t.after.message ?? t.after.reason}${t.after.kept ? ' (keeps its current placement until it can be scheduled: nothing is removed)' : ''}`,
     );
   else if (t.after.status === 'NoMatchingPolicy' && t.becomesUnschedulable)
     notes.push(
@@ -176,10 +177,33 @@ export function simulate(state: WhatIfState, proposal: WhatIfProposal, opts: Wha
         !sameClusters(before.clusters, base.outcome.clusters),
       violations: violationsOf(before, a, proposedFleet),
     };
-    templates.push({ ...t, notes: notesOf(t, !existing.has(key)) });
+    templates.push({
+      ...t,
+      notes: notesOf(t, !existing.has(key)),
+      ...(opts.explanations && a.result !== undefined ? { explanation: a.result.explanation } : {}),
+    });
   }
   templates.sort(compareTemplates);
-  return { templates, totals: totalsOf(templates) };
+  const result: WhatIfResult = { templates, totals: totalsOf(templates) };
+  if (currentFleet.pricesBeyondTable || proposedFleet.pricesBeyondTable)
+    result.prices = pricesOf(templates, proposedFleet, currentFleet);
+  return result;
+}
+
+/** The price source of each cluster some placement uses, from the proposed fleet, else the current. */
+function pricesOf(
+  templates: readonly TemplateWhatIf[],
+  proposed: FleetSnapshot,
+  current: FleetSnapshot,
+): Record<string, PriceSource> {
+  const names = new Set<string>();
+  for (const t of templates) for (const c of [...t.before.clusters, ...t.after.clusters]) names.add(c.name);
+  const out: Record<string, PriceSource> = {};
+  for (const name of [...names].sort()) {
+    const price = (proposed.byName.get(name) ?? current.byName.get(name))?.price;
+    if (price !== undefined) out[name] = priceSource(price);
+  }
+  return out;
 }
 
 function compareTemplates(x: TemplateWhatIf, y: TemplateWhatIf): number {

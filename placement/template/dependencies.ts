@@ -81,9 +81,18 @@ export interface DependencyPlacement {
   requiredBy: ObjectRef[];
 }
 
-/** Places every dependency on the union of the clusters of the workloads that reference it. */
-export function placeDependencies(workloads: readonly PlacedWorkload[]): DependencyPlacement[] {
-  const out = new Map<string, { ref: ObjectRef; clusters: Set<string>; requiredBy: ObjectRef[] }>();
+/** One dependency and the workloads that reference it, each with where it runs. */
+export interface DependencyReferrers {
+  ref: ObjectRef;
+  referrers: { owner: ObjectRef; clusters: string[] }[];
+}
+
+/**
+ * The dependencies the workloads reference, keyed `namespace/kind/name` and sorted by that key,
+ * each with the workloads that take it along (not those whose policy opts out) in input order.
+ */
+export function dependencyReferrers(workloads: readonly PlacedWorkload[]): Map<string, DependencyReferrers> {
+  const out = new Map<string, DependencyReferrers>();
   for (const w of workloads) {
     if (w.propagateDependencies === false) continue;
     const owner: ObjectRef = {
@@ -92,18 +101,25 @@ export function placeDependencies(workloads: readonly PlacedWorkload[]): Depende
       namespace: asString(w.manifest.metadata.namespace) ?? 'default',
       name: w.manifest.metadata.name,
     };
+    const clusters = w.clusters.map((c) => (typeof c === 'string' ? c : c.name));
     for (const ref of referencedDependencies(w.manifest)) {
       const key = `${ref.namespace}/${ref.kind}/${ref.name}`;
       let d = out.get(key);
       if (d === undefined) {
-        d = { ref, clusters: new Set(), requiredBy: [] };
+        d = { ref, referrers: [] };
         out.set(key, d);
       }
-      for (const c of w.clusters) d.clusters.add(typeof c === 'string' ? c : c.name);
-      d.requiredBy.push(owner);
+      d.referrers.push({ owner, clusters });
     }
   }
-  return [...out.entries()]
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([, d]) => ({ ref: d.ref, clusters: [...d.clusters].sort(), requiredBy: d.requiredBy }));
+  return new Map([...out.entries()].sort(([a], [b]) => cmp(a, b)));
+}
+
+/** Places every dependency on the union of the clusters of the workloads that reference it. */
+export function placeDependencies(workloads: readonly PlacedWorkload[]): DependencyPlacement[] {
+  return [...dependencyReferrers(workloads).values()].map((d) => ({
+    ref: d.ref,
+    clusters: [...new Set(d.referrers.flatMap((r) => r.clusters))].sort(),
+    requiredBy: d.referrers.map((r) => r.owner),
+  }));
 }

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
+import { ProviderError } from '../provider-error.js';
 
 /** How to reach one member cluster: a server URL, or a context of a kubeconfig. */
 export interface KubeConnection {
@@ -23,20 +24,26 @@ export interface KubeconfigSource {
 /**
  * Builds the client-node KubeConfig for a member cluster. A named context is loaded from the
  * worker's kubeconfig (so credentials stay there, never in the control plane's store); a bare
- * server URL gets a config of its own.
+ * server URL gets a config of its own. A kubeconfig that cannot be read or parsed, or lacks the
+ * context, is a ProviderError `Invalid` (provider code `KubeconfigInvalid`): no retry fixes it.
  */
 export function kubeConfigFor(conn: KubeConnection, source: KubeconfigSource = {}): k8s.KubeConfig {
   const kc = new PooledKubeConfig();
   if (conn.kubeconfigContext) {
-    if (source.kubeconfigPath) kc.loadFromFile(source.kubeconfigPath);
-    else kc.loadFromDefault();
+    try {
+      if (source.kubeconfigPath) kc.loadFromFile(source.kubeconfigPath);
+      else kc.loadFromDefault();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw invalid(`cluster ${conn.name}: the kubeconfig cannot be loaded: ${why}`, err);
+    }
     if (!kc.getContextObject(conn.kubeconfigContext)) {
-      throw new Error(`kubeconfig has no context "${conn.kubeconfigContext}" (cluster ${conn.name})`);
+      throw invalid(`kubeconfig has no context "${conn.kubeconfigContext}" (cluster ${conn.name})`);
     }
     kc.setCurrentContext(conn.kubeconfigContext);
     return kc;
   }
-  if (!conn.server) throw new Error(`cluster ${conn.name}: connection needs server or kubeconfigContext`);
+  if (!conn.server) throw invalid(`cluster ${conn.name}: connection needs server or kubeconfigContext`);
   kc.loadFromOptions({
     clusters: [
       {
@@ -51,6 +58,14 @@ export function kubeConfigFor(conn: KubeConnection, source: KubeconfigSource = {
     currentContext: conn.name,
   });
   return kc;
+}
+
+function invalid(message: string, cause?: unknown): ProviderError {
+  return new ProviderError('Invalid', message, {
+    provider: 'kubernetes',
+    providerCode: 'KubeconfigInvalid',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /**

@@ -192,8 +192,11 @@ export class KubernetesClient implements MemberClusterClient {
   private async ensureNamespace(ns: string): Promise<void> {
     if (this.namespaces.has(ns)) return;
     try {
-      await this.call(`create namespace ${ns}`, () =>
-        this.core.createNamespace({ body: { metadata: { name: ns } } }),
+      // A Conflict here says the namespace exists: final, not retried.
+      await this.call(
+        `create namespace ${ns}`,
+        () => this.core.createNamespace({ body: { metadata: { name: ns } } }),
+        { conflictIsFinal: true },
       );
     } catch (err) {
       if (!isProviderError(err, 'Conflict')) throw err;
@@ -201,15 +204,22 @@ export class KubernetesClient implements MemberClusterClient {
     this.namespaces.add(ns);
   }
 
-  /** Runs one API call, retrying what the server says may succeed later. */
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one API call, retrying what the server says may succeed later (by the error's code, never
+   * its text). `conflictIsFinal`: a Conflict answers the call (a create of what exists).
+   */
+  private async call<T>(
+    what: string,
+    fn: () => Promise<T>,
+    opts: { conflictIsFinal?: boolean } = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (raw) {
         const err = translateKubeError(raw, `cluster ${this.name}: ${what}`);
-        const conflictOnCreate = err.code === 'Conflict' && what.startsWith('create ');
-        if (!err.retryable || err.code === 'Unavailable' || conflictOnCreate || attempt >= this.attempts)
+        const finalConflict = err.code === 'Conflict' && opts.conflictIsFinal === true;
+        if (!err.retryable || err.code === 'Unavailable' || finalConflict || attempt >= this.attempts)
           throw err;
         const backoff = Math.min(err.retryAfterMs ?? this.backoffMs * 2 ** (attempt - 1), 5_000);
         await new Promise((r) => setTimeout(r, backoff * (0.8 + Math.random() * 0.4)));

@@ -7,10 +7,14 @@ export function translateKubeError(err: unknown, what: string): ProviderError {
   if (err instanceof ApiException) {
     const code = codeForStatus(err.code);
     const reason = statusMessage(err.body);
+    const statusReason = statusField(err.body, 'reason');
     const retryAfter = Number(err.headers?.['retry-after']);
     return new ProviderError(code, `${what}: ${err.code} ${reason}`.trim(), {
       cause: err,
       httpStatus: err.code,
+      provider: 'kubernetes',
+      // The Status reason (`NotFound`, `AlreadyExists`, `TooManyRequests`), else the HTTP status.
+      providerCode: statusReason ?? String(err.code),
       ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
     });
   }
@@ -30,15 +34,19 @@ function codeForStatus(status: number): ProviderErrorCode {
 }
 
 function statusMessage(body: unknown): string {
+  return statusField(body, 'message') ?? (typeof body === 'string' ? body.slice(0, 300) : '');
+}
+
+/** A string field of a Status body, which client-node hands over parsed or as text. */
+function statusField(body: unknown, field: 'message' | 'reason'): string | undefined {
+  let parsed = body;
   if (typeof body === 'string') {
     try {
-      const parsed = JSON.parse(body) as { message?: unknown };
-      return typeof parsed.message === 'string' ? parsed.message : body.slice(0, 300);
+      parsed = JSON.parse(body);
     } catch {
-      return body.slice(0, 300);
+      return undefined;
     }
   }
-  if (body && typeof body === 'object' && 'message' in body)
-    return String((body as { message: unknown }).message);
-  return '';
+  const value = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'string' && value ? value : undefined;
 }

@@ -24,6 +24,8 @@ export interface FaultControls {
   latencyMs(ms: number): void;
   /** Fails this fraction (0..1) of requests; 'throttle' = 429, 'internal' = 500, 'mixed' = either. */
   errorRate(p: number, kind?: InjectedErrorKind): void;
+  /** Fails the next `n` requests with 429 (throttle) or 500 (internal), before any error rate applies. */
+  failNext(n: number, kind: 'throttle' | 'internal'): void;
   /** Current settings. */
   state(): FaultState;
   /** Clears every fault. */
@@ -36,6 +38,7 @@ export type FaultVerdict = { kind: 'pass' } | { kind: 'throttle' } | { kind: 'in
 /** Holds fault settings and decides per request. */
 export class FaultInjector {
   private current: FaultState = { down: false, latencyMs: 0, errorRate: 0, errorKind: 'mixed' };
+  private queued: { n: number; kind: 'throttle' | 'internal' } = { n: 0, kind: 'internal' };
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -60,8 +63,17 @@ export class FaultInjector {
     this.current.down = isDown;
   }
 
+  /** The next `n` requests fail with this kind (replacing what was queued). */
+  failNext(n: number, kind: 'throttle' | 'internal'): void {
+    this.queued = { n: Math.max(0, Math.floor(n)), kind };
+  }
+
   /** Decides whether this request fails. */
   verdict(): FaultVerdict {
+    if (this.queued.n > 0) {
+      this.queued.n--;
+      return { kind: this.queued.kind };
+    }
     if (this.current.errorRate <= 0 || this.random() >= this.current.errorRate) return { kind: 'pass' };
     if (this.current.errorKind === 'throttle') return { kind: 'throttle' };
     if (this.current.errorKind === 'internal') return { kind: 'internal' };

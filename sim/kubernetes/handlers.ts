@@ -9,7 +9,7 @@ import { parseBody, patchObject, toScale, updateScale } from './patch.js';
 import type { ListBody, Registry, WriteOptions } from './registry.js';
 import { parseSelectors } from './registry.js';
 import type { ResourceInfo } from './resources.js';
-import { BUILTIN_RESOURCES, inferredResource } from './resources.js';
+import { BUILTIN_GROUPS, inferredResource } from './resources.js';
 import type { ResourceRoute } from './router.js';
 import { ApiError, badRequest, methodNotAllowed } from './status-errors.js';
 import type { IncludeObject } from './table.js';
@@ -33,18 +33,20 @@ export type HandlerResult = { code: number; body: unknown } | 'streaming';
 /** Knobs the handlers need. */
 export interface HandlerOptions {
   bookmarkIntervalMs: number;
+  /** Learn a kind of an unknown group from its first write instead of answering 404 (no CRD needed). */
+  learnUnknownKinds: boolean;
 }
-
-const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((r) => r.group));
 
 const notServed = (): ApiError =>
   new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
-// Finds the resource, learning unknown group/version/resources from writes (a cluster with that CRD).
-function resolve(registry: Registry, req: ResourceRequest): ResourceInfo {
+// Finds the resource. A kind with no CRD is not served (404, as a real cluster answers), unless the
+// cluster learns unknown group/version/resources from writes (as if it had the CRD).
+function resolve(registry: Registry, req: ResourceRequest, learn: boolean): ResourceInfo {
   const { group, version, resource, namespace, name } = req.route;
   const known = registry.catalogue.get(group, version, resource);
   if (known) return known;
+  if (!learn) throw notServed();
   const isWrite = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
   if (!isWrite || group === '' || BUILTIN_GROUPS.has(group) || req.route.subresource) throw notServed();
   if ((req.method === 'POST') === (name !== undefined)) throw notServed();
@@ -130,7 +132,7 @@ export function handleResource(
   res: ServerResponse,
   opts: HandlerOptions,
 ): HandlerResult {
-  const info = resolve(registry, req);
+  const info = resolve(registry, req, opts.learnUnknownKinds);
   const { route, method, query } = req;
   if (info.namespaced === false && route.namespace !== undefined) throw notServed();
   if (info.namespaced && route.namespace === undefined && (route.name !== undefined || method === 'POST'))

@@ -73,6 +73,7 @@ export const BUILTIN_RESOURCES: readonly ResourceInfo[] = [
   builtin('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
   builtin('batch', 'v1', 'jobs', 'Job', true, [], ['status'], ['all']),
   builtin('batch', 'v1', 'cronjobs', 'CronJob', true, ['cj'], ['status'], ['all']),
+  builtin('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   builtin('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing'], ['status']),
   builtin('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']),
   builtin('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'], ['status']),
@@ -102,6 +103,9 @@ export const BUILTIN_RESOURCES: readonly ResourceInfo[] = [
     ['status'],
   ),
 ];
+
+/** Groups the apiserver serves itself (core is ''): no CRD can add kinds to them. */
+export const BUILTIN_GROUPS: ReadonlySet<string> = new Set(BUILTIN_RESOURCES.map((r) => r.group));
 
 /** Key of a resource within a cluster, independent of version: 'apps/deployments', '/pods'. */
 export function groupResourceKey(group: string, resource: string): string {

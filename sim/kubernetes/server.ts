@@ -5,10 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { stringify as toYaml } from 'yaml';
+import { MAX_FAULT_BODY, refusal } from './access.js';
 import { ClusterController } from './controller.js';
 import { watchCrds } from './crd.js';
+import type { CsiControls, CsiOptions } from './csi.js';
+import { CsiDriverSim } from './csi.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { EventRecorder } from './events.js';
 import type { FaultControls, FaultState, InjectedErrorKind } from './faults.js';
@@ -22,6 +26,7 @@ import { route } from './router.js';
 import type { NodeUsage } from './scheduler-sim.js';
 import { ApiError, internalError, tooManyRequests } from './status-errors.js';
 import { ObjectStore } from './storage.js';
+import type { ServingCertificate } from './tls.js';
 import type { GroupVersionResource, KubeObject } from './types.js';
 
 /** Options of one simulated cluster. */
@@ -47,21 +52,45 @@ export interface KubeSimProps {
   serviceCidr?: string;
   /** Cluster pod CIDR: node i gets its i-th /24 (default 10.244.0.0/16). */
   podCidr?: string;
+  /**
+   * The bearer token every request must carry, as a real cluster requires its credentials (401
+   * otherwise; /healthz and /version stay public). Unset: any caller is served, for tests that
+   * reach the cluster by URL alone.
+   */
+  token?: string;
+  /** Serve HTTPS with this certificate (kubectl sends a token only over TLS). Default: plain HTTP. */
+  tls?: ServingCertificate;
+  /**
+   * Run a CSI driver with snapshot support (dynamic provisioning, the snapshot.storage.k8s.io CRDs
+   * and their controllers), as a cluster with the external-snapshotter installed. Default: none.
+   */
+  csi?: CsiOptions;
+  /**
+   * Serve a kind of an unknown group from its first write, as if its CRD were installed (default
+   * false: like a real cluster, a kind with no CRD or built-in resource is answered 404).
+   */
+  learnUnknownKinds?: boolean;
 }
 
 /** A running simulated cluster. */
 export interface KubeSim {
   readonly name: string;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// when serving TLS */
   readonly url: string;
   readonly port: number;
+  /** The bearer token it requires, if any (its kubeconfig carries it). */
+  readonly token: string | undefined;
   readonly faults: FaultControls;
+  /** The CSI driver's switches, when the cluster runs one (props.csi). */
+  readonly csi: CsiControls | undefined;
   /** Objects of a resource ('apps/v1/deployments', 'v1/pods' or a GVR), optionally in one namespace. */
   objects(gvr: GroupVersionResource | string, namespace?: string): KubeObject[];
   /** One object, or undefined. */
   object(gvr: GroupVersionResource | string, namespace: string, name: string): KubeObject | undefined;
   /** The cluster's current resourceVersion. */
   resourceVersion(): string;
+  /** Requests answered so far (any path but /_sim/faults, refusals included). */
+  requestCount(): number;
   /** Requested cpu/memory/pods per node. */
   nodeUsage(): ReadonlyMap<string, NodeUsage>;
   /** Resolves once the control loops have nothing queued or delayed. */
@@ -81,14 +110,14 @@ function parseGvr(gvr: GroupVersionResource | string): { group: string; resource
   return { group, resource: gvr.slice(slash + 1) };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, 'BadRequest', 'Request entity too large: limit is 3145728'));
+      if (size > limit) {
+        reject(new ApiError(413, 'BadRequest', `Request entity too large: limit is ${limit}`));
         req.destroy();
         return;
       }
@@ -153,8 +182,12 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
     events,
   });
   const stopCrds = watchCrds(store, catalogue, now);
+  const csi = props.csi ? new CsiDriverSim(store, events, now, props.csi) : undefined;
   const injector = new FaultInjector();
-  const handlerOptions = { bookmarkIntervalMs: props.bookmarkIntervalMs ?? 10_000 };
+  const handlerOptions = {
+    bookmarkIntervalMs: props.bookmarkIntervalMs ?? 10_000,
+    learnUnknownKinds: props.learnUnknownKinds ?? false,
+  };
 
   const info = (resource: string) => catalogue.get('', 'v1', resource);
   for (const ns of [
@@ -192,11 +225,18 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
   const sockets = new Set<Socket>();
   let port = props.port ?? 0;
 
+  let requests = 0;
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const r = route(url.pathname);
+    if (r.type !== 'simFaults') requests++;
+    const refused = refusal(req, r, props.token);
+    if (refused) {
+      req.resume();
+      return send(res, refused.code, refused.body);
+    }
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, r.type === 'simFaults' ? MAX_FAULT_BODY : MAX_BODY);
       if (r.type === 'simFaults') {
         if (req.method === 'PUT' || req.method === 'POST') await applyFaultUpdate(body);
         send(res, 200, injector.state());
@@ -261,7 +301,11 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
     }
   };
 
-  const server = createServer((req, res) => void serve(req, res));
+  const handler = (req: IncomingMessage, res: ServerResponse) => void serve(req, res);
+  const server = props.tls
+    ? createTlsServer({ cert: props.tls.cert, key: props.tls.key }, handler)
+    : createServer(handler);
+  const scheme = props.tls ? 'https' : 'http';
   server.keepAliveTimeout = 30_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -311,10 +355,12 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
     down: setDown,
     latencyMs: (ms: number) => injector.setLatency(ms),
     errorRate: (p: number, kind?: InjectedErrorKind) => injector.setErrorRate(p, kind),
+    failNext: (n: number, kind: 'throttle' | 'internal') => injector.failNext(n, kind),
     state: (): FaultState => injector.state(),
     reset: async () => {
       injector.setLatency(0);
       injector.setErrorRate(0, 'mixed');
+      injector.failNext(0, 'internal');
       await setDown(false);
     },
   };
@@ -322,12 +368,14 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
   return {
     name: props.name,
     get url() {
-      return `http://127.0.0.1:${port}`;
+      return `${scheme}://127.0.0.1:${port}`;
     },
     get port() {
       return port;
     },
+    token: props.token,
     faults,
+    csi,
     objects: (gvr, namespace) => {
       const { group, resource } = parseGvr(gvr);
       return store.list(groupResourceKey(group, resource), namespace);
@@ -337,6 +385,7 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
       return store.get(groupResourceKey(group, resource), namespace, name);
     },
     resourceVersion: () => String(store.currentRevision()),
+    requestCount: () => requests,
     nodeUsage: () => controller.nodeUsage(),
     settle: () => controller.settle(),
     kubeconfig: () =>
@@ -346,10 +395,15 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
         clusters: [
           {
             name: props.name,
-            cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true },
+            cluster: {
+              server: `${scheme}://127.0.0.1:${port}`,
+              ...(props.tls
+                ? { 'certificate-authority-data': Buffer.from(props.tls.cert).toString('base64') }
+                : { 'insecure-skip-tls-verify': true }),
+            },
           },
         ],
-        users: [{ name: `${props.name}-admin`, user: { token: 'sim-token' } }],
+        users: [{ name: `${props.name}-admin`, user: { token: props.token ?? 'sim-token' } }],
         contexts: [
           {
             name: props.name,
@@ -360,6 +414,7 @@ export async function startKubeSim(props: KubeSimProps): Promise<KubeSim> {
       }),
     close: async () => {
       controller.stop();
+      csi?.stop();
       stopCrds();
       await shutdown();
     },

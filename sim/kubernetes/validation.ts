@@ -5,6 +5,8 @@
  */
 import { fromLabelSelectorObject, matchesLabels } from './label-selector.js';
 import type { ResourceInfo } from './resources.js';
+import { BUILTIN_GROUPS } from './resources.js';
+import { schemaCauses } from './schema.js';
 import type { StatusCause } from './status-errors.js';
 import type { KubeObject } from './types.js';
 import { deepEqual, getPath, isObject } from './types.js';
@@ -140,6 +142,44 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined): StatusC
   return causes;
 }
 
+/** The apiserver's limit on a ConfigMap's or Secret's data (core.MaxSecretSize): 1 MiB. */
+export const MAX_DATA_BYTES = 1024 * 1024;
+/** The apiserver's limit on all annotations of an object together: 256 KiB. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+function tooLong(field: string, max: number): StatusCause {
+  return { reason: 'FieldValueTooLong', message: `Too long: must have at most ${max} bytes`, field };
+}
+
+function byteLength(values: unknown, base64: boolean): number {
+  if (!isObject(values)) return 0;
+  let total = 0;
+  for (const v of Object.values(values)) {
+    if (typeof v === 'string') total += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v);
+  }
+  return total;
+}
+
+// The size limits the apiserver enforces itself, below etcd's: ConfigMap and Secret data, annotations.
+function validateSizes(info: ResourceInfo, obj: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const annotations = obj.metadata.annotations;
+  if (isObject(annotations)) {
+    let total = 0;
+    for (const [k, v] of Object.entries(annotations)) total += k.length + String(v).length;
+    if (total > MAX_ANNOTATION_BYTES) causes.push(tooLong('metadata.annotations', MAX_ANNOTATION_BYTES));
+  }
+  if (info.group === '' && info.resource === 'configmaps') {
+    // ValidateConfigMap reports the total of data and binaryData at the root path, printed "[]".
+    const total = byteLength(obj.data, false) + byteLength(obj.binaryData, true);
+    if (total > MAX_DATA_BYTES) causes.push(tooLong('[]', MAX_DATA_BYTES));
+  }
+  if (info.group === '' && info.resource === 'secrets') {
+    if (byteLength(obj.data, true) > MAX_DATA_BYTES) causes.push(tooLong('data', MAX_DATA_BYTES));
+  }
+  return causes;
+}
+
 /** Validates an object about to be stored; returns the causes (empty when valid). */
 export function validateObject(
   info: ResourceInfo,
@@ -148,6 +188,13 @@ export function validateObject(
 ): StatusCause[] {
   const causes = [...validateName(info.resource, obj.metadata.name)];
   causes.push(...validateLabels(obj.metadata.labels, 'metadata.labels'));
+  causes.push(...validateSizes(info, obj));
+  if (BUILTIN_GROUPS.has(info.group)) {
+    const schema = schemaCauses(info.group, info.version, obj);
+    causes.push(...schema);
+    // A field of the wrong type would only add confusing follow-on causes below.
+    if (schema.length > 0) return causes;
+  }
   if (
     info.group === 'apps' &&
     ['deployments', 'statefulsets', 'replicasets', 'daemonsets'].includes(info.resource)

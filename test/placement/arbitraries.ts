@@ -209,10 +209,13 @@ const replicaSchedulingArb = fc.oneof(
     {
       type: fc.constant('Divided' as const),
       division: fc.constant('StaticWeights' as const),
-      staticWeights: fc.array(fc.record({ targetCluster: termArb, weight: fc.integer({ min: 0, max: 5 }) }), {
-        minLength: 1,
-        maxLength: 3,
-      }),
+      // All weights 0 is refused by the schema (it would place nothing).
+      staticWeights: fc
+        .array(fc.record({ targetCluster: termArb, weight: fc.integer({ min: 0, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        })
+        .filter((ws) => ws.some((w) => w.weight > 0)),
     },
     { requiredKeys: ['type', 'division'] },
   ),
@@ -364,7 +367,8 @@ export function oracleMatches(term: PlacementPolicySpec['clusterAffinity'], c: C
 /** Whether a cluster satisfies the policy's residency for this template. */
 export function oracleResident(spec: PlacementPolicySpec, t: TemplateInfo, c: ClusterSnapshot): boolean {
   const r = spec.residency;
-  if (r === undefined || (r.appliesTo !== 'All' && !t.dataBearing)) return true;
+  // Applies to everything the policy selects unless narrowed explicitly to data-bearing templates.
+  if (r === undefined || (r.appliesTo === 'DataBearing' && !t.dataBearing)) return true;
   if (r.regions?.includes(c.region)) return true;
   const info = REGIONS.find((x) => x.provider === c.provider && x.name === c.region);
   if (info === undefined) return false;

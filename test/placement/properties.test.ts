@@ -74,7 +74,9 @@ function oracleFeasible(
   fleet: ClusterSnapshot[],
 ) {
   const term = termsOf(spec)[termIndex];
-  const needed = divided(spec) ? 1 : (t.replicas ?? 0);
+  // As ResourceFit: no replicas need no room; else one (Divided) or all (Duplicated).
+  const replicas = t.replicas ?? 0;
+  const needed = replicas === 0 ? 0 : divided(spec) ? 1 : replicas;
   return fleet
     .filter(
       (c) =>
@@ -393,10 +395,13 @@ describe('schedule: properties over random fleets and policies', () => {
     const weighted = fc
       .tuple(
         policySpecArb,
-        fc.array(fc.record({ targetCluster: termArb, weight: fc.integer({ min: 0, max: 5 }) }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc
+          .array(fc.record({ targetCluster: termArb, weight: fc.integer({ min: 0, max: 5 }) }), {
+            minLength: 1,
+            maxLength: 3,
+          })
+          // All weights 0 is refused by the schema (it would place nothing).
+          .filter((ws) => ws.some((w) => w.weight > 0)),
       )
       .map(([spec, staticWeights]) => {
         const { affinityName: _, ...firstTerm } = spec.clusterAffinities?.[0] ?? {};

@@ -175,7 +175,7 @@ describe('simulate: what-if of a policy change', () => {
     expect(r.totals.costPerMonth.delta).toBeCloseTo(after - before, 2);
   });
 
-  it('reports a residency policy that leaves a data-bearing template unschedulable, with the violated constraint', () => {
+  it('reports a residency policy that leaves a data-bearing template unschedulable (its placement kept), with the violated constraint', () => {
     const usOnly = policy('db', {
       ...selects('db'),
       clusterAffinity: { clusterNames: ['aws-fra', 'gcp-bel'] },
@@ -189,10 +189,14 @@ describe('simulate: what-if of a policy change', () => {
     expect(db.violations).toEqual([
       { cluster: 'aws-fra', plugin: 'Residency', reason: 'jurisdiction EU not allowed' },
     ]);
-    expect(db.diff).toMatchObject({ movedReplicas: 0, removedReplicas: 2 });
-    expect(db.after.costPerMonth).toBe(0);
+    // Unschedulable keeps the current placement (as the placement controller does): nothing removed.
+    expect(db.after.clusters).toEqual([at('aws-fra', 2)]);
+    expect(db.after.kept).toBe(true);
+    expect(db.diff).toMatchObject({ movedReplicas: 0, removedReplicas: 0 });
+    expect(db.after.costPerMonth).toBe(db.before.costPerMonth);
     expect(db.notes.join('\n')).toContain('unschedulable: ');
-    expect(r.totals).toMatchObject({ becomeUnschedulable: 1, violations: 1, changed: 1 });
+    expect(db.notes.join('\n')).toContain('keeps its current placement until it can be scheduled');
+    expect(r.totals).toMatchObject({ becomeUnschedulable: 1, violations: 1, changed: 0, removedReplicas: 0 });
     // The same residency with a US cluster allowed moves the replicas there instead.
     const usAllowed = policy('db', { ...selects('db'), residency: { jurisdictions: ['US'] } });
     const moved = simulate(state(), { policies: [usAllowed] }, { now: NOW }).templates.find(
@@ -209,6 +213,9 @@ describe('simulate: what-if of a policy change', () => {
     const r = simulate(state(), { fleet: fleet.filter((c) => c.name !== 'aws-fra') }, { now: NOW });
     const web = r.templates.find((t) => t.template.name === 'web')!;
     expect(web.after.status).toBe('Unschedulable'); // web's policy only allows aws-fra
+    // Its only cluster left the fleet: nothing is left to keep.
+    expect(web.after.kept).toBeUndefined();
+    expect(web.diff.removedReplicas).toBe(4);
     expect(web.violations).toEqual([
       { cluster: 'aws-fra', plugin: 'Fleet', reason: 'cluster is not in the simulated fleet' },
     ]);

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { KubeSim } from '../../sim/kubernetes/index.js';
 import { apiError, clientsFor, startTestSim, statusOf } from './helpers.js';
 
@@ -232,7 +232,25 @@ describe('list', () => {
 });
 
 describe('unknown kinds and CRDs', () => {
-  it('stores objects of an unknown group/version generically and lists them in discovery', async () => {
+  it('answers 404 for a kind with no CRD, as a real cluster does', async () => {
+    const res = await fetch(`${sim.url}/apis/example.com/v1/namespaces/default/widgets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w0' } }),
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'the server could not find the requested resource',
+    });
+  });
+
+  it('stores objects of an unknown group/version generically when told to learn kinds', async () => {
+    const learning = await startTestSim({ events: false, learnUnknownKinds: true });
+    const sim = learning;
+    const c = clientsFor(learning);
+    onTestFinished(() => learning.close());
     const widget = {
       apiVersion: 'example.com/v1',
       kind: 'Widget',

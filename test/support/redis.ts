@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { redisOptions } from '../../federation/redis/connection-factory.js';
 
 /** A connection to the run's test Redis and a key prefix no other test uses. */
 export interface TestRedis {
@@ -20,12 +21,16 @@ export function testRedis(url: string = inject('redisUrl')): TestRedis {
     url,
     prefix,
     connect(opts = {}) {
-      const c = new Redis(url, { maxRetriesPerRequest: opts.blocking ? null : 3, lazyConnect: false });
+      // Through the product's options, so a redis+sentinel:// URL works too.
+      const c = new Redis({
+        ...redisOptions(url, opts.blocking ? 'blocking' : 'command'),
+        maxRetriesPerRequest: opts.blocking ? null : 3,
+      });
       conns.push(c);
       return c;
     },
     async close() {
-      const c = new Redis(url);
+      const c = new Redis(redisOptions(url));
       let cursor = '0';
       do {
         const [next, keys] = await c.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);

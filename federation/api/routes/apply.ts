@@ -1,16 +1,25 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ErrorCode, FedgateError, type FieldIssue } from '../../errors/fedgate-error.js';
+import { type ErrorCode, FedgateError, type FieldIssue, isFedgateError } from '../../errors/fedgate-error.js';
 import type { KubeObject } from '../../resources/kube-object.js';
 import { type ValidatedObject, validateObject } from '../../resources/validate.js';
 import type { ResourceStore } from '../../store/resource-store.js';
+import { authorize, objectAccess } from '../auth.js';
 import { errorBodySchema } from '../errors.js';
 import { booleanQuery } from '../schemas.js';
+import type { SimulationRunner } from '../simulation-runner.js';
+import { resolveUrlType } from '../types.js';
+import { applyEffect, applyEffectSchema, hasPolicies } from './apply-effect.js';
 
 /** Options of the apply route. */
 export interface ApplyRoutesProps {
   readonly store: ResourceStore;
+  /** Runs the what-if of a dry run that changes policies (its `effect`); without it, no effect. */
+  readonly runner?: SimulationRunner;
+  /** The clock decisions are taken at (epoch ms). Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 const applyBodySchema = z
@@ -34,6 +43,7 @@ const applyResultSchema = z
         generation: z.number().optional(),
       }),
     ),
+    effect: applyEffectSchema.optional(),
   })
   .meta({ id: 'ApplyResult' });
 
@@ -42,9 +52,11 @@ export type ApplyResultItem = z.infer<typeof applyResultSchema>['items'][number]
 
 /**
  * `POST /apply`: validates every item first and writes nothing unless all are valid, then creates
- * or updates each. With `?dryRun=true` it compares with what is stored and writes nothing.
+ * or updates each. With `?dryRun=true` it compares with what is stored and writes nothing, and
+ * when PlacementPolicies are among the items says what they would do to the placement of templates
+ * (`effect`: what would move, become unschedulable or lose replicas).
  */
-export const applyRoutes: FastifyPluginAsyncZod<ApplyRoutesProps> = async (app, { store }) => {
+export const applyRoutes: FastifyPluginAsyncZod<ApplyRoutesProps> = async (app, { store, runner, now }) => {
   app.post(
     '/apply',
     {
@@ -63,16 +75,25 @@ export const applyRoutes: FastifyPluginAsyncZod<ApplyRoutesProps> = async (app, 
     },
     async (req) => {
       const valid = validateAll(req.body.items);
+      authorizeAll(req, valid);
+      const refOf = (v: ValidatedObject) => ({
+        type: v.key.type,
+        namespace: v.key.namespace,
+        name: v.key.name,
+      });
       const items: ApplyResultItem[] = [];
-      for (const v of valid) {
-        const ref = { type: v.key.type, namespace: v.key.namespace, name: v.key.name };
-        if (req.query.dryRun) {
-          items.push({ ...ref, action: `${await dryRunAction(store, v)} (dry run)` });
-          continue;
-        }
-        const { object, action } = await store.apply(v.key, v.object);
+      if (req.query.dryRun) {
+        for (const v of valid)
+          items.push({ ...refOf(v), action: `${await dryRunAction(store, v)} (dry run)` });
+        if (runner && hasPolicies(valid))
+          return { items, effect: await applyEffect(store, runner, valid, (now ?? Date.now)()) };
+        return { items };
+      }
+      // In order, pipelined: a request of many objects costs a few round trips, not two per object.
+      const applied = await store.applyMany(valid.map((v) => ({ key: v.key, object: v.object })));
+      for (const [i, { object, action }] of applied.entries()) {
         items.push({
-          ...ref,
+          ...refOf(valid[i]!),
           action,
           ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),
           ...(object.metadata.generation === undefined ? {} : { generation: object.metadata.generation }),
@@ -112,6 +133,23 @@ export function validateAll(items: readonly unknown[]): ValidatedObject[] {
     throw new FedgateError(code, `nothing applied: ${summary}${more}`, problems);
   }
   return out;
+}
+
+/** Refuses the whole apply (403, nothing written) when the caller may not write one of the objects. */
+function authorizeAll(req: FastifyRequest, valid: readonly ValidatedObject[]): void {
+  const refused: FieldIssue[] = [];
+  valid.forEach((v, i) => {
+    try {
+      const t = resolveUrlType(v.key.type);
+      authorize(req, objectAccess('write', t, v.key.namespace, v.key.name));
+    } catch (err) {
+      if (!isFedgateError(err, 'Forbidden')) throw err;
+      refused.push({ path: `[${i}]`, message: err.message });
+    }
+  });
+  if (refused.length === 0) return;
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
+  throw new FedgateError('Forbidden', `nothing applied: ${refused[0]!.message}${more}`, refused);
 }
 
 /** What applying would do, compared on the user-owned parts (status and server metadata ignored). */

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FedgateError } from '../../errors/fedgate-error.js';
-import { bindingNameFor } from '../../resources/binding.js';
+import { bindingNameFor, legacyBindingNameFor } from '../../resources/binding.js';
 import { BINDING_TYPE } from '../../resources/kinds.js';
 import { formatKey } from '../../resources/kube-object.js';
 import type { ResourceStore } from '../../store/resource-store.js';
+import { authorize, objectAccess } from '../auth.js';
 import { withClusterStatuses } from '../bindings.js';
 import { errorBodySchema } from '../errors.js';
 import { kubeObjectSchema, nameParam, typeParam } from '../schemas.js';
@@ -31,7 +32,7 @@ export const explainRoutes: FastifyPluginAsyncZod<ExplainRoutesProps> = async (a
           namespace: z.string().describe('namespace, or _ for a cluster-scoped template'),
           name: nameParam,
         }),
-        response: { 200: kubeObjectSchema, 400: errorBodySchema, 404: errorBodySchema },
+        response: { 200: kubeObjectSchema, 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
       },
     },
     async (req) => {
@@ -44,17 +45,28 @@ export const explainRoutes: FastifyPluginAsyncZod<ExplainRoutesProps> = async (a
       }
       const ns = req.params.namespace === '_' ? undefined : req.params.namespace;
       checkScope(t, ns);
+      authorize(req, objectAccess('read', t, ns, req.params.name));
       const key = { type: t.key, namespace: ns ?? '', name: req.params.name };
       const template = await store.get(key);
       if (template === undefined) {
         throw new FedgateError('NotFound', `template ${formatKey(key)} not found: apply it first`);
       }
-      const bindingKey = {
+      let bindingKey = {
         type: BINDING_TYPE,
         namespace: key.namespace,
-        name: bindingNameFor(t.type.kind, key.name),
+        name: bindingNameFor(t.type.kind, key.name, t.type.group),
       };
-      const binding = await store.get(bindingKey);
+      let binding = await store.get(bindingKey);
+      const legacy = legacyBindingNameFor(t.type.kind, key.name, t.type.group);
+      if (binding === undefined && legacy !== undefined) {
+        // A custom resource placed before Binding names carried the group keeps its old Binding.
+        const legacyKey = { ...bindingKey, name: legacy };
+        const old = await store.get(legacyKey);
+        if ((old?.spec as { resource?: { type?: string } } | undefined)?.resource?.type === t.key) {
+          bindingKey = legacyKey;
+          binding = old;
+        }
+      }
       if (binding === undefined) {
         throw new FedgateError(
           'NotFound',

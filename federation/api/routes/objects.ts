@@ -4,6 +4,7 @@ import { FedgateError } from '../../errors/fedgate-error.js';
 import type { ObjectKey } from '../../resources/kube-object.js';
 import { type ValidatedObject, validateObject } from '../../resources/validate.js';
 import type { ResourceStore } from '../../store/resource-store.js';
+import { authorize, objectAccess } from '../auth.js';
 import { listWithClusterStatuses, withClusterStatuses } from '../bindings.js';
 import { errorBodySchema } from '../errors.js';
 import { kubeObjectSchema, listQuery, listSchema, nameParam, namespaceParam, typeParam } from '../schemas.js';
@@ -14,7 +15,13 @@ export interface ObjectRoutesProps {
   readonly store: ResourceStore;
 }
 
-const errors = { 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema };
+const errors = {
+  400: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  409: errorBodySchema,
+  422: errorBodySchema,
+};
 
 /**
  * CRUD of every kind under `/objects/:type` (cluster-scoped objects, and lists across namespaces)
@@ -40,13 +47,14 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
           tags,
           params: collectionParams,
           querystring: listQuery,
-          response: { 200: listSchema, 400: errorBodySchema },
+          response: { 200: listSchema, 400: errorBodySchema, 403: errorBodySchema },
         },
       },
       async (req) => {
         const p = req.params as { type: string; namespace?: string };
         const t = resolveUrlType(p.type);
         if (p.namespace !== undefined) checkScope(t, p.namespace);
+        authorize(req, objectAccess('read', t, p.namespace));
         const { items, resourceVersion } = await store.list(t.key, {
           ...(p.namespace === undefined ? {} : { namespace: p.namespace }),
           ...(req.query.labelSelector === undefined ? {} : { labelSelector: req.query.labelSelector }),
@@ -68,7 +76,7 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
           tags,
           params: collectionParams,
           body: kubeObjectSchema,
-          response: { 201: kubeObjectSchema, 403: errorBodySchema, ...errors },
+          response: { 201: kubeObjectSchema, ...errors },
         },
       },
       async (req, reply) => {
@@ -76,6 +84,7 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
         const t = resolveUrlType(p.type);
         if (p.namespace !== undefined) checkScope(t, p.namespace);
         const v = validateForUrl(t, req.body, p.namespace);
+        authorize(req, objectAccess('write', t, v.key.namespace, v.key.name));
         const created = await store.create(v.key, v.object);
         return reply.code(201).send(created);
       },
@@ -88,11 +97,17 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
           summary: `Read one object ${namespaced ? 'in a namespace' : '(cluster-scoped)'}`,
           tags,
           params: itemParams,
-          response: { 200: kubeObjectSchema, 400: errorBodySchema, 404: errorBodySchema },
+          response: {
+            200: kubeObjectSchema,
+            400: errorBodySchema,
+            403: errorBodySchema,
+            404: errorBodySchema,
+          },
         },
       },
       async (req) => {
-        const { key } = itemKey(req.params as ItemParams);
+        const { t, key } = itemKey(req.params as ItemParams);
+        authorize(req, objectAccess('read', t, key.namespace, key.name));
         return withClusterStatuses(store, key, await store.mustGet(key));
       },
     );
@@ -106,11 +121,12 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
           tags,
           params: itemParams,
           body: kubeObjectSchema,
-          response: { 200: kubeObjectSchema, 403: errorBodySchema, ...errors },
+          response: { 200: kubeObjectSchema, ...errors },
         },
       },
       async (req) => {
         const { t, key } = itemKey(req.params as ItemParams);
+        authorize(req, objectAccess('write', t, key.namespace, key.name));
         const v = validateForUrl(t, req.body, key.namespace === '' ? undefined : key.namespace);
         if (v.key.name !== key.name) {
           throw new FedgateError('BadRequest', `metadata.name: must be "${key.name}" as in the URL`, [
@@ -134,7 +150,9 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
         },
       },
       async (req) => {
-        const { key } = itemKey(req.params as ItemParams);
+        const { t, key } = itemKey(req.params as ItemParams);
+        refuseControllerStatus(t);
+        authorize(req, { verb: 'write status' });
         const body = req.body as Record<string, unknown>;
         if (body.status === undefined) {
           throw new FedgateError('BadRequest', 'status: required', [{ path: 'status', message: 'required' }]);
@@ -162,13 +180,35 @@ export const objectRoutes: FastifyPluginAsyncZod<ObjectRoutesProps> = async (app
         },
       },
       async (req) => {
-        const { key } = itemKey(req.params as ItemParams);
+        const { t, key } = itemKey(req.params as ItemParams);
+        authorize(req, objectAccess('write', t, key.namespace, key.name));
         const rv = req.query.resourceVersion;
         return store.delete(key, rv === undefined ? {} : { resourceVersion: rv });
       },
     );
   }
 };
+
+/**
+ * Kinds whose status only their controllers write: a Binding's (the scheduler's decision and what
+ * each member cluster reports) and a MemberCluster's (health probes and inventory). A status written
+ * through the API would be believed by the scheduler (a forged `available`) and by users (a forged
+ * `observedGeneration`), so no role may write it; the controllers write the store directly.
+ */
+const CONTROLLER_OWNED_STATUS: ReadonlyMap<string, string> = new Map([
+  ['Binding', 'the placement controller and the member clusters’ reports'],
+  ['MemberCluster', 'health probes and the inventory controller'],
+]);
+
+/** Refuses (403, for every role) a status write to a kind whose status its controllers own. */
+export function refuseControllerStatus(t: UrlType): void {
+  const owner = t.fedgate ? CONTROLLER_OWNED_STATUS.get(t.type.kind) : undefined;
+  if (owner === undefined) return;
+  throw new FedgateError(
+    'Forbidden',
+    `status of ${t.type.kind} objects is written by the control plane only (${owner}); it cannot be written through the API`,
+  );
+}
 
 interface ItemParams {
   type: string;

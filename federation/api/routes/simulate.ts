@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ResourceStore } from '../../store/resource-store.js';
+import { authorize } from '../auth.js';
 import { errorBodySchema } from '../errors.js';
-import { runSimulation } from '../simulation.js';
+import { readCurrentState } from '../simulation.js';
+import type { SimulationRunner } from '../simulation-runner.js';
 
 /** Options of the simulate route. */
 export interface SimulateRoutesProps {
   readonly store: ResourceStore;
+  /** Runs the what-if off the request thread. */
+  readonly runner: SimulationRunner;
   /** The clock decisions are taken at (epoch ms). Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -29,6 +33,10 @@ const simulateBodySchema = z
     templates: objects(
       'workload manifests: each replaces the stored template of the same kind, namespace and name, or is added',
     ).optional(),
+    explain: z
+      .boolean()
+      .optional()
+      .describe("include each template's explanation of the proposed decision (as fedgate explain shows it)"),
   })
   .strict()
   .meta({ id: 'SimulateRequest' });
@@ -46,6 +54,10 @@ const sideSchema = z.object({
     .describe('estimated USD per month, when the template declares requests'),
   reason: z.string().optional(),
   message: z.string().optional(),
+  kept: z
+    .boolean()
+    .optional()
+    .describe('unschedulable, and the current placement (clusters) is kept until it can be scheduled'),
 });
 
 const costSchema = z.object({ before: z.number(), after: z.number(), delta: z.number() });
@@ -83,6 +95,10 @@ const templateResultSchema = z.object({
     .array(z.object({ cluster: z.string(), plugin: z.string(), reason: z.string() }))
     .describe('clusters of the current placement that the proposal rejects'),
   notes: z.array(z.string()),
+  explanation: z
+    .unknown()
+    .optional()
+    .describe('the scheduler explanation of the proposed decision, when the request asked for it'),
 });
 
 const simulateResultSchema = z
@@ -100,6 +116,23 @@ const simulateResultSchema = z
       becomeUnschedulable: z.number(),
       violations: z.number(),
     }),
+    prices: z
+      .record(
+        z.string(),
+        z.object({
+          basis: z.enum(['table', 'provider-average', 'inventory', 'override']),
+          vcpuHour: z.number(),
+          gibHour: z.number(),
+          estimated: z.literal(true).optional(),
+          mix: z.record(z.string(), z.number()).optional(),
+          unlisted: z.array(z.string()).optional(),
+          vsRegion: z.number().optional(),
+        }),
+      )
+      .optional()
+      .describe(
+        "where each placed cluster's compute price came from (instance mix, region list price, override); present when some cluster is not at its region's list price",
+      ),
   })
   .meta({ id: 'SimulateResult' });
 
@@ -110,7 +143,10 @@ export type SimulateResult = z.infer<typeof simulateResultSchema>;
  * `POST /simulate`: what would change if the given policies (and optionally fleet and templates)
  * were applied — computed by the scheduler on the current state, writing nothing.
  */
-export const simulateRoutes: FastifyPluginAsyncZod<SimulateRoutesProps> = async (app, { store, now }) => {
+export const simulateRoutes: FastifyPluginAsyncZod<SimulateRoutesProps> = async (
+  app,
+  { store, runner, now },
+) => {
   app.post(
     '/simulate',
     {
@@ -119,9 +155,21 @@ export const simulateRoutes: FastifyPluginAsyncZod<SimulateRoutesProps> = async 
           'What-if: placements, moved replicas, cost and violations under proposed policies; writes nothing',
         tags: ['explain'],
         body: simulateBodySchema,
-        response: { 200: simulateResultSchema, 400: errorBodySchema, 422: errorBodySchema },
+        response: {
+          200: simulateResultSchema,
+          400: errorBodySchema,
+          403: errorBodySchema,
+          413: errorBodySchema,
+          422: errorBodySchema,
+          429: errorBodySchema,
+        },
       },
     },
-    async (req) => runSimulation(store, req.body, (now ?? Date.now)()),
+    async (req) => {
+      authorize(req, { verb: 'simulate' });
+      // Reading the state is I/O; validating and simulating it is CPU work, done in a worker thread.
+      const state = await readCurrentState(store);
+      return runner.run(state, req.body, (now ?? Date.now)());
+    },
   );
 };

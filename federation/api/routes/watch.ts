@@ -1,11 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { forbiddenReason } from '../../auth/roles.js';
 import { FedgateError } from '../../errors/fedgate-error.js';
+import type { ObjectKey } from '../../resources/kube-object.js';
 import { labelNameSchema } from '../../resources/names.js';
 import type { ChangeEvent, ResourceStore } from '../../store/resource-store.js';
+import { objectAccess } from '../auth.js';
 import { errorBodySchema } from '../errors.js';
 import type { ApiMetrics } from '../metrics.js';
+import { redactCredentials } from '../redact-credentials.js';
 import { resolveUrlType } from '../types.js';
 import type { WatchHub } from '../watch-hub.js';
 
@@ -92,9 +96,19 @@ export const watchRoutes: FastifyPluginAsyncZod<WatchRoutesProps> = async (app, 
         write(res, formatError(err), finish);
         finish();
       };
+      // Each watcher sees only what its token may read (an app team its namespaces, no viewer Secrets).
+      const principal = req.principal;
+      const visible = (key: ObjectKey) =>
+        principal === undefined ||
+        forbiddenReason(
+          principal,
+          objectAccess('read', resolveUrlType(key.type), key.namespace, key.name),
+        ) === undefined;
       try {
         unsubscribe = await props.hub.subscribe(from, filter, {
-          event: (ev) => write(res, formatEvent(ev), finish),
+          event: (ev) => {
+            if (visible(ev.key)) write(res, formatEvent(ev), finish);
+          },
           error: fail,
         });
         if (done) unsubscribe();
@@ -118,7 +132,7 @@ function write(res: ServerResponse, chunk: string, finish: () => void): void {
 
 /** One change as a server-sent event. */
 export function formatEvent(ev: ChangeEvent): string {
-  const data = JSON.stringify({ type: ev.type, key: ev.key, object: ev.object });
+  const data = JSON.stringify({ type: ev.type, key: ev.key, object: redactCredentials(ev.object) });
   return `id: ${ev.resourceVersion}\nevent: ${ev.type}\ndata: ${data}\n\n`;
 }
 

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { FedgateError, type FieldIssue } from '../../errors/fedgate-error.js';
 import { FEDGATE_GROUP } from '../../resources/resource-type.js';
-import type { ApiClient, ApplyResultItem } from '../api-client.js';
+import type { ApplyEffect, ApplyResultItem } from '../api-client.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { kindOfManifest } from '../kinds.js';
 import { describeDoc, loadManifests, type ManifestDoc } from '../manifests.js';
-import { displayOf, waitForPlacement } from '../wait.js';
+import { renderApplyEffect } from '../output/apply-effect.js';
+import { displayOf, idOf, waitForPlacement } from '../wait.js';
 import {
   addClientOptions,
   type ClientOptions,
@@ -41,7 +42,10 @@ export function registerApply(program: Command): void {
     .option('-R, --recursive', 'descend into sub-directories of directories given with -f')
     .option('-n, --namespace <ns>', 'namespace for namespaced objects that name none')
     .option('--dry-run', 'validate on the server and show what would change, writing nothing')
-    .option('--wait', 'wait until every applied template is applied in all its clusters, showing progress')
+    .option(
+      '--wait',
+      'wait until every applied template is applied in all its clusters or known to go nowhere (no policy selects it, or none can place it: exit 1), showing progress, then print the results',
+    )
     .option('--timeout <duration>', 'how long --wait waits (e.g. 60s, 5m)', '60s')
     .action(async (opts: ApplyOptions) => {
       const timeoutMs = parseDuration(opts.timeout);
@@ -49,29 +53,42 @@ export function registerApply(program: Command): void {
       if (docs.length === 0) throw usageError(`no objects found in ${opts.filename.join(', ')}`);
       const items = docs.map((d) => withNamespace(d, opts.namespace));
       const client = await clientFor(opts);
-      let result: { items: ApplyResultItem[] };
+      let result: { items: ApplyResultItem[]; effect?: ApplyEffect };
       try {
         result = await client.apply(items, opts.dryRun ?? false);
       } catch (e) {
         throw located(e, docs);
       }
-      for (const r of result.items) out(`${displayOf(r.type)}/${r.name} ${r.action}\n`);
-      if (opts.wait && !opts.dryRun) {
-        const templates = result.items.filter((r) => !r.type.endsWith(`.${FEDGATE_GROUP}`));
-        await waitAll(client, templates, timeoutMs);
+      const templates = result.items.filter((r) => !r.type.endsWith(`.${FEDGATE_GROUP}`));
+      if (!opts.wait || opts.dryRun || templates.length === 0) {
+        for (const r of result.items) out(`${displayOf(r.type)}/${r.name} ${r.action}\n`);
+        if (result.effect) out(renderApplyEffect(result.effect));
+        return;
       }
+      // Progress (stderr) while waiting, then the results, each with where it ended up.
+      const waited = await waitForPlacement(client, templates, {
+        timeoutMs,
+        progress: (line) => err(`${line}\n`),
+      });
+      for (const r of result.items) {
+        const outcome = waited.outcomes.get(idOf(r));
+        out(`${displayOf(r.type)}/${r.name} ${r.action}${outcome ? ` (${outcome.line})` : ''}\n`);
+      }
+      if (!waited.settled)
+        throw new CliError(
+          EXIT.failed,
+          `timed out after ${timeoutMs / 1000}s waiting for placement (see fedgate explain)`,
+        );
+      const unplaceable = [...waited.outcomes.values()].filter(
+        (o) => o.state === 'not placed' && o.reason !== 'NoMatchingPolicy',
+      );
+      if (unplaceable.length > 0)
+        throw new CliError(
+          EXIT.failed,
+          `${unplaceable.length} template${unplaceable.length === 1 ? '' : 's'} could not be placed (see fedgate explain)`,
+        );
     });
   addClientOptions(cmd);
-}
-
-async function waitAll(client: ApiClient, items: ApplyResultItem[], timeoutMs: number): Promise<void> {
-  if (items.length === 0) return;
-  const ok = await waitForPlacement(client, items, { timeoutMs, progress: (line) => err(`${line}\n`) });
-  if (!ok)
-    throw new CliError(
-      EXIT.failed,
-      `timed out after ${timeoutMs / 1000}s waiting for placement (see fedgate explain)`,
-    );
 }
 
 /** Fills in `-n` for namespaced objects without a namespace; refuses a different one. */

@@ -19,6 +19,8 @@ interface GetOptions extends ClientOptions, NamespaceOptions {
   selector?: string;
   output: 'table' | 'wide' | 'json' | 'yaml' | 'name';
   ignoreNotFound?: boolean;
+  config?: boolean;
+  format?: string;
 }
 
 /** `fedgate get KIND [NAME…]`. */
@@ -40,12 +42,36 @@ export function registerGet(program: Command): void {
         .default('table'),
     )
     .option('--ignore-not-found', 'print nothing for objects that do not exist')
+    .option(
+      '--config',
+      "peerings: print the on-prem end's VPN configuration (admins only: it holds the keys)",
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'with --config: swanctl (strongSwan IPsec), wireguard (the site), wireguard-gateway (its end beside the cloud gateway)',
+      )
+        .choices(['swanctl', 'wireguard', 'wireguard-gateway'])
+        .default('swanctl'),
+    )
     .action(async (kindArg: string, nameArgs: string[], opts: GetOptions) => {
       const { kind, names } = kindAndNames([kindArg, ...nameArgs]);
       if (opts.allNamespaces && names.length > 0) {
         throw usageError('a name cannot be looked up across all namespaces: give -n NAMESPACE instead of -A');
       }
+      if (!opts.config && opts.format !== undefined && opts.format !== 'swanctl')
+        throw usageError('--format goes with --config: fedgate get peering NAME --config --format wireguard');
       const client = await clientFor(opts);
+      if (opts.config) {
+        if (kind.kind !== 'Peering' || names.length !== 1)
+          throw usageError('--config needs one peering: fedgate get peering NAME --config');
+        const answer = await client.call<{ config: string }>(
+          'GET',
+          `/api/v1/peerings/${encodeURIComponent(names[0]!)}/config?format=${encodeURIComponent(opts.format ?? 'swanctl')}`,
+        );
+        out(answer.config);
+        return;
+      }
       let items: KubeObject[];
       let single = false;
       if (names.length > 0) {

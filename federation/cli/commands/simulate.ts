@@ -74,6 +74,8 @@ export function registerSimulate(program: Command): void {
         ...(opts.removePolicy.length > 0 ? { removePolicies: opts.removePolicy } : {}),
         ...(opts.fleet.length > 0 ? { fleet: docs.fleet.map((d) => d.object) } : {}),
         ...(opts.templates.length > 0 ? { templates: docs.templates.map((d) => d.object) } : {}),
+        // Machine-readable output carries each template's explanation; the text report does not use it.
+        ...(opts.output === 'text' ? {} : { explain: true }),
       };
       const client = await clientFor(opts);
       let result: Awaited<ReturnType<typeof client.simulate>>;

@@ -1,4 +1,11 @@
-import { type ClusterExplanation, type Explanation, explainCluster } from '../../../placement/index.js';
+import {
+  type ClusterExplanation,
+  type Explanation,
+  explainCluster,
+  type PriceSource,
+  pricesText,
+  residencyText,
+} from '../../../placement/index.js';
 import type { KubeObject } from '../../resources/kube-object.js';
 import { age, type Column, cell, field, renderTable, toYaml } from './format.js';
 
@@ -17,6 +24,7 @@ const KNOWN_FIELDS = new Set([
   'template',
   'fleetVersion',
   'policy',
+  'residency',
   'affinityTerms',
   'filterPlugins',
   'scorePlugins',
@@ -27,6 +35,7 @@ const KNOWN_FIELDS = new Set([
   'division',
   'stability',
   'costPerMonth',
+  'prices',
   'messages',
 ]);
 
@@ -58,6 +67,10 @@ export function renderExplanation(binding: KubeObject): string {
       );
     }
   }
+  if (e !== undefined)
+    out.push(
+      `Residency:  ${residencyText({ residency: field(e, 'residency') as Explanation['residency'] })}`,
+    );
   const terms = field(e, 'affinityTerms');
   if (Array.isArray(terms) && terms.length > 0) {
     out.push('Affinity terms:');
@@ -100,6 +113,11 @@ export function renderExplanation(binding: KubeObject): string {
   else out.push(renderTable(COLUMNS, rows).trimEnd());
   const cost = field(e, 'costPerMonth');
   if (typeof cost === 'number') out.push('', `Estimated cost: $${cost.toFixed(2)}/month`);
+  if (isExplanation(e)) {
+    // Where each compared cluster's compute price came from (region list, instance mix, override).
+    const [head, ...rest] = pricesText(e);
+    if (head !== undefined) out.push('', `${head[0]!.toUpperCase()}${head.slice(1)}`, ...rest);
+  }
   const messages = field(e, 'messages');
   if (Array.isArray(messages) && messages.length > 0) {
     out.push('', 'Messages:', ...messages.map((m) => `  - ${typeof m === 'string' ? m : JSON.stringify(m)}`));
@@ -162,6 +180,7 @@ function clusterRows(binding: KubeObject, e: unknown): ClusterRow[] {
       detail: [
         scoreBreakdown(c.scores),
         c.costPerMonth !== undefined ? `$${c.costPerMonth.toFixed(2)}/month` : '',
+        basisWord(explanation?.prices?.[c.name]),
       ]
         .filter(Boolean)
         .join('; '),
@@ -213,6 +232,22 @@ function isExplanation(e: unknown): e is Explanation {
     Array.isArray(field(e, 'rejected')) &&
     Array.isArray(field(e, 'placement'))
   );
+}
+
+/** The short form of a price source for the cluster table; the Prices section has the detail. */
+function basisWord(p: PriceSource | undefined): string {
+  switch (p?.basis) {
+    case undefined:
+      return '';
+    case 'inventory':
+      return 'price: instance mix';
+    case 'table':
+      return 'price: region list';
+    case 'provider-average':
+      return 'price: provider average';
+    case 'override':
+      return 'price: spec.cost';
+  }
 }
 
 function scoreBreakdown(scores: unknown): string {

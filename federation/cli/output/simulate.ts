@@ -1,4 +1,9 @@
-import type { SideOutcome, TargetCluster, TemplateWhatIf } from '../../../placement/index.js';
+import {
+  priceText,
+  type SideOutcome,
+  type TargetCluster,
+  type TemplateWhatIf,
+} from '../../../placement/index.js';
 import type { SimulateResult } from '../api-client.js';
 import { type Column, renderTable } from './format.js';
 
@@ -51,6 +56,8 @@ export function renderSimulation(r: SimulateResult, opts: RenderSimulationOption
     );
   }
 
+  out.push(...pricesSection(r, shown));
+
   const violations = r.templates.flatMap((x) =>
     x.violations.map((v) => `  ${templateName(x)}: ${v.cluster} violates ${v.plugin}: ${v.reason}`),
   );
@@ -71,7 +78,8 @@ export function renderSimulation(r: SimulateResult, opts: RenderSimulationOption
     const why = x.after.reason
       ? `${x.after.reason}: ${x.after.message ?? ''}`
       : (x.after.message ?? x.after.status);
-    out.push(`  ${templateName(x)}: ${why}`);
+    const kept = x.after.kept ? ` (keeps running on ${x.after.clusters.map(target).join(',')})` : '';
+    out.push(`  ${templateName(x)}: ${why}${kept}`);
   }
   const pending = r.templates.filter((x) => x.pendingWithoutProposal);
   if (pending.length > 0) {
@@ -84,6 +92,31 @@ export function renderSimulation(r: SimulateResult, opts: RenderSimulationOption
   return `${out.join('\n')}\n`;
 }
 
+/** Clusters listed in the Prices section at most. */
+const PRICE_LINES = 20;
+
+/**
+ * Where the compute prices behind the costs come from: the clusters of the templates shown (all
+ * placed clusters when none is shown), each with its price source.
+ */
+function pricesSection(r: SimulateResult, shown: readonly TemplateWhatIf[]): string[] {
+  const prices = r.prices;
+  if (prices === undefined) {
+    return r.totals.costPerMonth.before > 0 || r.totals.costPerMonth.after > 0
+      ? ['', "Prices: every cluster at its region's list price"]
+      : [];
+  }
+  const names = new Set<string>();
+  for (const t of shown.length > 0 ? shown : r.templates)
+    for (const c of [...t.before.clusters, ...t.after.clusters]) names.add(c.name);
+  const listed = [...names].filter((n) => prices[n] !== undefined).sort();
+  const out = ['', "Prices (where each cluster's compute price comes from):"];
+  for (const n of listed.slice(0, PRICE_LINES)) out.push(`  ${n}: ${priceText(prices[n]!)}`);
+  if (listed.length > PRICE_LINES)
+    out.push(`  … ${listed.length - PRICE_LINES} more (-o json lists them all)`);
+  return out;
+}
+
 /** `shop/deployment/web`, or `namespace/web` for a cluster-scoped kind. */
 function templateName(t: TemplateWhatIf): string {
   const { namespace, kind, name } = t.template;
@@ -92,7 +125,7 @@ function templateName(t: TemplateWhatIf): string {
 
 function clusters(s: SideOutcome): string {
   if (s.clusters.length === 0) return s.status === 'Scheduled' ? '<none>' : `<${statusWord(s.status)}>`;
-  return s.clusters.map(target).join(',');
+  return `${s.clusters.map(target).join(',')}${s.kept ? ' (kept)' : ''}`;
 }
 
 function target(c: TargetCluster): string {

@@ -1,6 +1,8 @@
 import type { KubeObject } from '../../resources/kube-object.js';
 import type { ResolvedKind } from '../kinds.js';
+import { CLOUD_INVENTORY_COLUMNS } from './cloud-columns.js';
 import { age, type Column, cell, field, formatLabels } from './format.js';
+import { peeringColumns } from './peering-columns.js';
 
 const name: Column<KubeObject> = { header: 'NAME', value: (o) => o.metadata.name };
 const namespace: Column<KubeObject> = { header: 'NAMESPACE', value: (o) => o.metadata.namespace ?? '' };
@@ -27,6 +29,7 @@ export function columnsFor(kind: ResolvedKind, wide: boolean): Column<KubeObject
                 header: 'MEMORY',
                 value: (o: KubeObject) => memory(field(o, 'status', 'allocatable', 'memoryBytes')),
               },
+              ...CLOUD_INVENTORY_COLUMNS,
             ]
           : []),
       ];
@@ -37,6 +40,8 @@ export function columnsFor(kind: ResolvedKind, wide: boolean): Column<KubeObject
         ageCol,
         ...(wide ? [labels] : []),
       ];
+    case 'Peering.v1alpha1.fedgate.dev':
+      return peeringColumns(name, ageCol, wide);
     case 'Binding.v1alpha1.fedgate.dev':
       return [
         ...nsCols,

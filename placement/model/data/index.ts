@@ -1,10 +1,12 @@
 import type { ComputePrice, Provider, RegionInfo } from '../types.js';
 import { COMPUTE_FALLBACKS, COMPUTE_PRICES } from './compute-prices.js';
 import { EGRESS_PRICES, type ProviderEgressTable } from './egress-prices.js';
+import { INSTANCE_PRICES, type ProviderInstancePrices } from './instance-prices.js';
 import { REGIONS } from './regions.js';
 import { RTT_TABLE, type RttEntry } from './rtt-table.js';
 
 export type { ProviderEgressTable } from './egress-prices.js';
+export type { InstanceTypePrice, ProviderInstancePrices } from './instance-prices.js';
 export type { RttEntry } from './rtt-table.js';
 
 /** Constants of the distance-based RTT estimate: rtt = baseMs + msPerKm x great-circle km. */
@@ -20,6 +22,8 @@ export interface ModelData {
   readonly regions: readonly RegionInfo[];
   readonly compute: Readonly<Record<Provider, Readonly<Record<string, ComputePrice>>>>;
   readonly computeFallbacks: Readonly<Partial<Record<Provider, ComputePrice>>>;
+  /** On-demand prices of common instance types, for clusters whose instance mix inventory found. */
+  readonly instances: Readonly<Partial<Record<Provider, ProviderInstancePrices>>>;
   readonly egress: Readonly<Record<Provider, ProviderEgressTable>>;
   readonly rtt: readonly RttEntry[];
   readonly rttEstimate: RttEstimateParams;
@@ -42,6 +46,7 @@ export const DEFAULT_MODEL_DATA: ModelData = {
   regions: REGIONS,
   compute: COMPUTE_PRICES,
   computeFallbacks: COMPUTE_FALLBACKS,
+  instances: INSTANCE_PRICES,
   egress: EGRESS_PRICES,
   rtt: RTT_TABLE,
   rttEstimate: RTT_ESTIMATE,

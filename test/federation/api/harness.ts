@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { buildApiServer } from '../../../federation/api/server.js';
+import { gatewayControl } from '../../../federation/runtime/gateway-control.js';
 import { ResourceStore } from '../../../federation/store/resource-store.js';
 import { type TestRedis, testRedis } from '../../support/redis.js';
 
@@ -25,6 +26,12 @@ export interface HarnessOptions {
   readonly ready?: () => Promise<boolean | string>;
   readonly logStream?: NodeJS.WritableStream;
   readonly eventRetention?: number;
+  /** Serve the gateway routes with a federation CA sealed under this operator key. */
+  readonly gateways?: {
+    readonly federation: string;
+    readonly operatorKey: Buffer;
+    readonly maxCertTtlMs?: number;
+  };
 }
 
 /** Builds an API server against a real ResourceStore. */
@@ -43,6 +50,9 @@ export async function apiHarness(opts: HarnessOptions = {}): Promise<ApiHarness>
     metrics,
     ready: opts.ready ?? (async () => true),
     ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
+    ...(opts.gateways
+      ? { gateways: gatewayControl({ store, redis: store.redis, prefix: redis.prefix, ...opts.gateways }) }
+      : {}),
   });
   return {
     app,

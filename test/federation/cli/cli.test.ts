@@ -171,6 +171,10 @@ describe('fedgate CLI against a real API server', () => {
       'NODES',
       'CPU',
       'MEMORY',
+      'INSTANCES',
+      'INSTANCE-TYPES',
+      'NETWORK',
+      'CLOUD-INVENTORY',
     ]);
 
     const deploys = await fedgate(['get', 'deploy', '-n', 'shop']);
@@ -298,7 +302,8 @@ describe('fedgate CLI against a real API server', () => {
     const file = join(dir, 'api.yaml');
     await writeFile(
       file,
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec: {replicas: 2}\n',
+      // A Deployment Kubernetes accepts: selector and pod template are required.
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: api, image: api:1}]}}}\n',
     );
     const key = { type: BINDING_TYPE, namespace: 'shop', name: 'api-deployment' };
     // Play the scheduler and the propagation workers while the CLI waits.
@@ -327,10 +332,10 @@ describe('fedgate CLI against a real API server', () => {
     const res = await fedgate(['apply', '-f', file, '--wait', '--timeout', '20s']);
     await worker;
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toBe('deployment.apps/api created\n');
+    expect(res.stdout).toBe('deployment.apps/api created (applied in 2/2 clusters)\n');
     const progress = res.stderr.trim().split('\n');
     expect(progress[0]).toBe('deployment.apps/api: waiting for the scheduler');
-    expect(progress).toContain('deployment.apps/api: 2/2 clusters applied');
+    expect(progress).toContain('deployment.apps/api: applied in 2/2 clusters');
     expect(progress.some((l) => /0\/2|1\/2/.test(l))).toBe(true);
 
     const timeout = await fedgate(['apply', '-f', join(dir, 'app.yaml'), '--wait', '--timeout', '1s']);

@@ -65,13 +65,14 @@ describe('dependencies follow their workload', () => {
 
   it('places the ConfigMap and Secret a Deployment references with it, and nothing unreferenced', async () => {
     expect((await cp.apply([policy(['one']), ...app])).status).toBe(200);
+    // Dependencies are applied before their workload: wait for all three.
     await waitFor(
-      'dependencies in cluster one',
+      'the Deployment and its dependencies in cluster one',
       () =>
         where('v1/configmaps', 'api-config').join() === 'one' &&
-        where('v1/secrets', 'api-token').join() === 'one',
+        where('v1/secrets', 'api-token').join() === 'one' &&
+        where('apps/v1/deployments', 'api').join() === 'one',
     );
-    expect(where('apps/v1/deployments', 'api')).toEqual(['one']);
     expect(where('v1/configmaps', 'unrelated')).toEqual([]);
     const b = await cp.request(
       'GET',

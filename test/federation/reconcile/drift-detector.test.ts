@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../federation/controller/context.js';
 import { DriftDetector } from '../../../federation/reconcile/drift-detector.js';
 import type { BindingClusterStatus } from '../../../federation/resources/binding.js';
 import { BINDING_TYPE } from '../../../federation/resources/kinds.js';
@@ -92,14 +93,14 @@ describe('DriftDetector.inspect', () => {
       registers: [registry],
     });
     // Only inspect() is exercised: it needs the store, a log and the counter.
-    detector = new DriftDetector(
+    detector = new DriftDetector({
       store,
-      {} as never,
-      {} as never,
-      {} as never,
-      pino({ level: 'silent' }),
+      fleet: {} as never,
+      clients: {} as never,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
       counter,
-    );
+    });
     cluster = new MirroringCluster();
     await cluster.apply([manifest]);
     cluster.object = { ...cluster.object!, spec: structuredClone(manifest.spec) }; // as first applied, before the webhook existed

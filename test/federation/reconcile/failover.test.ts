@@ -82,6 +82,7 @@ interface Binding {
     evictions?: { cluster: string; reason: string; purgeMode?: string }[];
   };
   status?: {
+    observedGeneration?: number;
     explanation?: { stability?: { decision: string; reason: string } };
     clusters?: { cluster: string; phase: string; replicas?: number; readyReplicas?: number }[];
   };
@@ -212,6 +213,9 @@ describe('failover: Graceful keeps the old copy until the new one is ready', () 
     expect(b.spec.evictions).toEqual([
       expect.objectContaining({ cluster: 'a', reason: expect.stringMatching(/toleration expired/) }),
     ]);
+    // Re-placed: the Binding's generation moved on, and its status says it observed it.
+    expect(b.metadata.generation).toBeGreaterThan(1);
+    expect(b.status?.observedGeneration).toBe(b.metadata.generation);
     // The pass that evicted says "toleration expired"; a later pass (a no longer in the previous
     // placement) rejects a as NotReady. Either way the explanation names a and why; the eviction
     // itself, with its reason, stays in spec.evictions (checked above).

@@ -25,8 +25,18 @@ describe('withReadiness (a watched object into its binding cluster status)', () 
     expect(withReadiness(applied, object({ replicas: 3, readyReplicas: 1 }), now)).toEqual({
       ...applied,
       readyReplicas: 1,
+      // Short of its replicas from now on: the clock the placement controller's descheduling reads.
+      unreadySince: '2026-02-02T00:00:00.000Z',
       lastUpdateTime: '2026-02-02T00:00:00.000Z',
     });
+    // Still short later: the clock keeps its start; all ready again: it goes.
+    const short = withReadiness(applied, object({ replicas: 3, readyReplicas: 1 }), now)!;
+    expect(withReadiness(short, object({ replicas: 3, readyReplicas: 2 }), now + 5_000)?.unreadySince).toBe(
+      '2026-02-02T00:00:00.000Z',
+    );
+    expect(withReadiness(short, object({ replicas: 3, readyReplicas: 3 }), now + 5_000)).not.toHaveProperty(
+      'unreadySince',
+    );
   });
 
   it('counts no ready replicas when the status has replicas but no readyReplicas', () => {

@@ -3,24 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisProcess } from '../../../federation/runtime/redis-process.js';
+import { configMap, configMapValue, CONFIGMAPS_EVERYWHERE as policy } from '../../support/config-maps.js';
 import { startTestControlPlane, type TestControlPlane } from '../../support/control-plane.js';
 import { waitFor } from '../../support/wait-for.js';
-
-const policy = {
-  apiVersion: 'fedgate.dev/v1alpha1',
-  kind: 'PlacementPolicy',
-  metadata: { name: 'everywhere' },
-  spec: {
-    resourceSelectors: [{ apiVersion: 'v1', kind: 'ConfigMap' }],
-    replicaScheduling: { type: 'Duplicated' },
-  },
-};
-const configMap = (value: string) => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'settings', namespace: 'app' },
-  data: { value },
-});
 
 describe('a Redis restart', () => {
   let dir: string;
@@ -44,15 +29,10 @@ describe('a Redis restart', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const valueIn = (cluster: string) =>
-    (
-      cp.sims.get(cluster)!.object('v1/configmaps', 'app', 'settings') as
-        | { data?: { value?: string } }
-        | undefined
-    )?.data?.value;
+  const valueIn = (cluster: string) => configMapValue(cp, cluster, 'settings');
 
   it('keeps desired state (AOF) and the system converges on changes made after it', async () => {
-    expect((await cp.apply([policy, configMap('one')])).status).toBe(200);
+    expect((await cp.apply([policy, configMap('settings', 'one')])).status).toBe(200);
     await waitFor('v1 in both', () => valueIn('a') === 'one' && valueIn('b') === 'one');
 
     // Past appendfsync everysec, then a hard kill: what was acknowledged is on disk.
@@ -67,7 +47,7 @@ describe('a Redis restart', () => {
       (list.body as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name),
     ).toEqual(['everywhere']);
 
-    expect((await cp.apply([configMap('two')])).status).toBe(200);
+    expect((await cp.apply([configMap('settings', 'two')])).status).toBe(200);
     await waitFor(
       'v2 in both after the restart',
       () => valueIn('a') === 'two' && valueIn('b') === 'two',

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { waitFor } from '../../support/wait-for.js';
 import { exited, withOutput } from '../../support/worker-process.js';
+import { buildDashboard, collectErrors, launchChromium, signInPage } from '../dashboard/browser.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -58,6 +59,7 @@ describe('fedgate up', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fedgate-up-'));
+    buildDashboard();
   });
   // A test that failed half-way leaves its `fedgate up` running: stop it as Ctrl-C would (so it
   // stops its redis-server too), and kill it only if that does not work.
@@ -84,10 +86,14 @@ describe('fedgate up', () => {
     );
     const out = child.output();
     expect(out).toMatch(
-      /✓ redis-server on redis:\/\/127\.0\.0\.1:\d+ \(data in .*\.fedgate\/redis, AOF on\)/,
+      /✓ redis-server on redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(password in .*, data in .*\.fedgate\/redis, AOF on\)/,
     );
     expect(out).toContain('member clusters Ready: 7/7');
     expect(out).toMatch(/templates placed and applied everywhere: (\d+)\/\1/);
+    expect(out).toMatch(
+      /✓ simulated clouds: EC2 http:\/\/127\.0\.0\.1:\d+, GCE http:\/\/127\.0\.0\.1:\d+, ARM https:\/\/127\.0\.0\.1:\d+/,
+    );
+    expect(out).toContain('cloud inventory discovered through the SDKs: 7/7');
 
     const state = join(dir, '.fedgate');
     const config = JSON.parse(await readFile(join(state, 'config.json'), 'utf8')) as {
@@ -96,6 +102,13 @@ describe('fedgate up', () => {
     };
     expect(config.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await stat(join(state, 'config.json'))).mode & 0o777).toBe(0o600);
+    // The endpoints and the credentials the simulators accept, private to the user.
+    expect((await stat(join(state, 'clouds.yaml'))).mode & 0o777).toBe(0o600);
+    const cloudsFile = parse(await readFile(join(state, 'clouds.yaml'), 'utf8')) as Record<
+      string,
+      { endpoint: string }
+    >;
+    expect(Object.keys(cloudsFile).sort()).toEqual(['aws', 'azure', 'gcp']);
     const kubeconfig = join(state, 'kubeconfig');
     const contexts = (
       parse(await readFile(kubeconfig, 'utf8')) as { contexts: { name: string }[] }
@@ -114,11 +127,78 @@ describe('fedgate up', () => {
     // The CLI finds the running system from the working directory, without flags.
     const clusters = await fedgate(dir, ['get', 'clusters', '-o', 'json']);
     expect((JSON.parse(clusters) as { items: unknown[] }).items).toHaveLength(contexts.length);
+    const wide = await fedgate(dir, ['get', 'clusters', '-o', 'wide']);
+    expect(wide).toMatch(/aws-us-east-1 .*\s3\s+m6i\.xlarge×3\s+vpc-fedgate-use1 10\.20\.0\.0\/16\s+True/);
+    // Credentials are listed, never shown.
+    const creds = await fedgate(dir, ['get', 'cloudcredentials', '-o', 'json']);
+    expect(creds).toContain('"secretAccessKey": "(set)"');
+    expect(creds).not.toContain((cloudsFile.aws as unknown as { secretAccessKey: string }).secretAccessKey);
     const bindings = JSON.parse(await fedgate(dir, ['get', 'bindings', '-A', '-o', 'json'])) as {
       items: { metadata: { name: string }; spec: { clusters: { name: string }[] } }[];
     };
     const storefront = bindings.items.find((b) => b.metadata.name === 'storefront-deployment');
     expect(storefront?.spec.clusters.length).toBeGreaterThan(0);
+
+    // East-west: a ServiceImport per sample service, and measured cross-cluster traffic.
+    const imports = JSON.parse(await fedgate(dir, ['get', 'serviceimports', '-A', '-o', 'json'])) as {
+      items: { status: { clusters: { cluster: string }[] } }[];
+    };
+    // svc-<cluster> for each cluster, and the gRPC greeter.
+    expect(imports.items).toHaveLength(contexts.length + 1);
+    const traffic = await waitFor(
+      'measured cross-cluster traffic',
+      async () => {
+        const t = await fedgate(dir, ['top', 'traffic']);
+        return t.split('\n').filter((l) => /\d+\.\d+ms/.test(l)).length >= contexts.length ? t : undefined;
+      },
+      30_000,
+      500,
+    );
+    expect(traffic).toContain('onprem-dc1');
+    // gRPC between clusters: the greeter's clusters (aws-us-east-1, gcp-us-central1) get calls
+    // from clusters that send them no HTTP/1.1 call (onprem-dc1 calls aws-us-east-1 over both).
+    await waitFor(
+      'gRPC traffic to the greeter',
+      async () => /^azure-eastus\s+aws-us-east-1\s/m.test(await fedgate(dir, ['top', 'traffic'])),
+      30_000,
+      1_000,
+    );
+
+    // A gateway process that dies is restarted, and says so.
+    const [gwPid] = (
+      await run('pgrep', ['-f', '--', `--cluster aws-eu-west-1 .*${join(dir, '.fedgate', 'gateways')}`])
+    ).stdout
+      .trim()
+      .split('\n')
+      .map(Number);
+    process.kill(gwPid!, 'SIGKILL');
+    await waitFor(
+      'the gateway back',
+      () => child!.output().includes('✓ gateway aws-eu-west-1 is back'),
+      60_000,
+      100,
+    );
+
+    // The dashboard URL it printed: signed in with the token, the Traffic view shows the links the
+    // gateways measured, and the Peerings view the sample peerings, with no error on the page.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors = collectErrors(page);
+      await signInPage(page, config.apiUrl, config.token);
+      await page.goto(`${config.apiUrl}/ui/#/traffic`);
+      await expect
+        .poll(() => page.locator('[data-link]').count(), { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(contexts.length);
+      expect(await page.locator('[data-link="onprem-dc1|aws-us-east-1"]').textContent()).toMatch(/\$/);
+      await page.goto(`${config.apiUrl}/ui/#/peerings`);
+      await expect
+        .poll(() => page.locator('main').textContent(), { timeout: 30_000 })
+        .toContain('aws-azure-vpn');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     if (HAVE_KUBECTL) {
       const target = storefront!.spec.clusters[0]!.name;

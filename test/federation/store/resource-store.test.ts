@@ -176,6 +176,79 @@ describe('ResourceStore', () => {
     await store.delete(bk);
     expect(await store.replaceClusterStatus(bk, 'c1', undefined, a)).toBe('gone');
   });
+
+  it('applies many objects in order as one apply each would: created, unchanged, configured, a repeated key', async () => {
+    await store.create(key('old'), deployment('old', 1));
+    const res = await store.applyMany([
+      { key: key('a'), object: deployment('a', 1) },
+      { key: key('old'), object: deployment('old', 1) },
+      { key: key('b'), object: deployment('b', 1) },
+      { key: key('a'), object: deployment('a', 2) },
+    ]);
+    expect(res.map((x) => x.action)).toEqual(['created', 'unchanged', 'created', 'configured']);
+    expect(res[3]!.object.metadata.generation).toBe(2);
+    expect((await store.mustGet(key('a'))).spec).toMatchObject({ replicas: 2 });
+    const rvs = res.map((x) => Number(x.object.metadata.resourceVersion));
+    expect(rvs[0]).toBeLessThan(rvs[2]!);
+    expect(rvs[2]).toBeLessThan(rvs[3]!);
+    // The change feed holds the writes in the order of the items.
+    const events = await store.readEvents('0');
+    expect(events.map((e) => `${e.type} ${e.key.name}`)).toEqual([
+      'ADDED old',
+      'ADDED a',
+      'ADDED b',
+      'MODIFIED a',
+    ]);
+  });
+
+  it('applies many objects beside a concurrent writer: a write that lost the race is applied again', async () => {
+    await store.create(key('web'), deployment('web', 1));
+    const other = new ResourceStore(r.connect(), { prefix: r.prefix });
+    // Another writer changes the object right after applyMany read it, before its write goes out.
+    const conn = r.connect();
+    const racing = new ResourceStore(conn, { prefix: r.prefix });
+    const pipeline = conn.pipeline.bind(conn);
+    let reads = true;
+    conn.pipeline = ((...args: Parameters<typeof conn.pipeline>) => {
+      const p = pipeline(...args);
+      if (reads) {
+        reads = false;
+        const exec = p.exec.bind(p);
+        p.exec = (async () => {
+          const replies = await exec();
+          await other.update(key('web'), deployment('web', 7));
+          return replies;
+        }) as typeof p.exec;
+      }
+      return p;
+    }) as typeof conn.pipeline;
+    const [mine] = await racing.applyMany([{ key: key('web'), object: deployment('web', 5) }]);
+    expect(mine!.action).toBe('configured');
+    const stored = await store.mustGet(key('web'));
+    expect(stored.spec).toMatchObject({ replicas: 5 });
+    expect(stored.metadata.generation).toBe(3);
+    expect(mine!.object.metadata.resourceVersion).toBe(stored.metadata.resourceVersion);
+  });
+
+  it('returns the stored cluster status with a failed compare-and-set', async () => {
+    const bk = { type: 'Binding.v1alpha1.fedgate.dev', namespace: 'shop', name: 'web-deployment' };
+    await store.create(bk, {
+      apiVersion: 'fedgate.dev/v1alpha1',
+      kind: 'Binding',
+      metadata: { name: 'web-deployment', namespace: 'shop' },
+    });
+    const a = { cluster: 'c1', phase: 'Pending' };
+    const b = { cluster: 'c1', phase: 'Applied' };
+    expect(await store.memberStatus.compareAndSet(bk, 'c1', undefined, a)).toEqual({ outcome: 'changed' });
+    expect(await store.memberStatus.compareAndSet(bk, 'c1', undefined, b)).toEqual({
+      outcome: 'conflict',
+      current: a,
+    });
+    expect(await store.memberStatus.compareAndSet(bk, 'c1', a, a)).toEqual({ outcome: 'unchanged' });
+    await store.setClusterStatus(bk, 'c1', undefined);
+    expect(await store.memberStatus.compareAndSet(bk, 'c1', a, b)).toEqual({ outcome: 'conflict' });
+    expect(await store.clusterStatus(bk, 'c1')).toBeUndefined();
+  });
 });
 
 describe('ResourceStore type versions', () => {

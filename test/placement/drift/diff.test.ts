@@ -266,3 +266,47 @@ describe('drift in the PlacementPolicy schema', () => {
     expect(paths).toEqual(expect.arrayContaining(['drift.mode', 'drift.ignoreFields.0']));
   });
 });
+
+describe('diffManaged on a very large object', () => {
+  const N = 10_000;
+  const container = (i: number) => ({
+    name: `c${i}`,
+    image: `img:${i}`,
+    env: [{ name: 'I', value: String(i) }],
+  });
+  const deployment = (containers: unknown[]) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'huge', namespace: 'shop' },
+    spec: { template: { spec: { containers } } },
+  });
+
+  it('matches 10,000 containers by name in one pass over each list, and finds exactly what changed', () => {
+    const want = deployment(Array.from({ length: N }, (_, i) => container(i)));
+    // The cluster lists them in another order, changed one image, and added a sidecar of its own.
+    const liveItems = Array.from({ length: N }, (_, i) => container(N - 1 - i));
+    liveItems[N - 1 - 7777]!.image = 'img:tampered';
+    liveItems.push({ name: 'istio-proxy', image: 'proxy', env: [] });
+    // Count how often a live container's name is read: a search per desired container reads it
+    // O(n²) times (50 million here), an index once per item.
+    let nameReads = 0;
+    const counted = liveItems.map(
+      (c) =>
+        new Proxy(c, {
+          get(target, prop, receiver) {
+            if (prop === 'name') nameReads++;
+            return Reflect.get(target, prop, receiver);
+          },
+        }),
+    );
+    const drift = diffManaged(want, deployment(counted));
+    expect(drift).toEqual([
+      { path: '/spec/template/spec/containers/7777/image', desired: 'img:7777', live: 'img:tampered' },
+    ]);
+    expect(nameReads).toBeLessThanOrEqual(3 * (N + 1));
+    expect(diffManaged(want, deployment(liveItems.filter((c) => c.name !== 'c42')))).toEqual([
+      { path: '/spec/template/spec/containers/42', desired: container(42), live: undefined },
+      { path: '/spec/template/spec/containers/7777/image', desired: 'img:7777', live: 'img:tampered' },
+    ]);
+  });
+});

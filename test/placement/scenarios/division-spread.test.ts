@@ -73,7 +73,7 @@ describe('StaticWeights', () => {
     expect(split(r)).toEqual({ 'aws-fra': 6, 'aws-fra-b': 2 });
   });
 
-  it('a full cluster passes its share on; all-zero weights are reported', () => {
+  it('a full cluster passes its share on; weights on no feasible cluster are reported', () => {
     const small = clouds.map((c) => (c.name === 'aws-fra' ? { ...c, available: room(1) } : c));
     expect(split(run(small, { replicaScheduling: weights }, 12))).toEqual({
       'aws-fra': 1,
@@ -84,7 +84,14 @@ describe('StaticWeights', () => {
     const none = unschedulable(
       run(
         clouds,
-        { replicaScheduling: { type: 'Divided', staticWeights: [{ targetCluster: {}, weight: 0 }] } },
+        // All-zero weights are refused by the policy schema; weights only on clusters that do not
+        // exist leave every feasible cluster at weight 0.
+        {
+          replicaScheduling: {
+            type: 'Divided',
+            staticWeights: [{ targetCluster: { clusterNames: ['gone'] }, weight: 1 }],
+          },
+        },
         3,
       ),
     );

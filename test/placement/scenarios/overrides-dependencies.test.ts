@@ -10,6 +10,7 @@ import {
   placeDependencies,
   referencedDependencies,
   renderForCluster,
+  rewriteImage,
 } from '../../../placement/index.js';
 import { cluster, spec } from '../helpers.js';
 
@@ -69,6 +70,32 @@ describe('overrides: renderForCluster', () => {
     expect(out.spec).toMatchObject({ replicas: 4 });
     expect(containers(out).containers[0]?.image).toBe('docker.io/shop/web:2.3@sha256:abc');
     expect(input).toEqual(before);
+  });
+
+  it('image: a Docker Hub official image gets its library/ path on a mirror, however it is spelled', () => {
+    const images = [
+      'busybox',
+      'busybox:1.36',
+      'docker.io/busybox',
+      'docker.io/library/nginx:1.27',
+      'nginx@sha256:abc',
+    ];
+    expect(images.map((i) => rewriteImage(i, { registry: 'mirror.example' }))).toEqual([
+      'mirror.example/library/busybox',
+      'mirror.example/library/busybox:1.36',
+      'mirror.example/library/busybox',
+      'mirror.example/library/nginx:1.27',
+      'mirror.example/library/nginx@sha256:abc',
+    ]);
+    // Not Docker Hub, or a user's repository: the path is kept as it is.
+    expect(rewriteImage('quay.io/busybox', { registry: 'mirror.example' })).toBe('mirror.example/busybox');
+    expect(rewriteImage('envoyproxy/envoy:v1', { registry: 'mirror.example' })).toBe(
+      'mirror.example/envoyproxy/envoy:v1',
+    );
+    // An explicit repository wins.
+    expect(rewriteImage('busybox', { registry: 'mirror.example', repository: 'tools/bb' })).toBe(
+      'mirror.example/tools/bb',
+    );
   });
 
   it('image: registry keeps repository, tag and digest; repository or tag drop the digest; containers narrow it', () => {

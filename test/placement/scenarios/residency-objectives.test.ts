@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ClusterSnapshot,
   explainCluster,
+  formatExplanation,
   JURISDICTION_LABEL,
   type PlacementPolicySpecInput,
   type PreviousPlacement,
@@ -64,12 +65,43 @@ describe('residency', () => {
     ]);
   });
 
-  it('applies to data-bearing workloads only, unless appliesTo: All', () => {
+  it('applies to everything the policy selects (a Deployment without a volume claim too), unless narrowed explicitly', () => {
     const stateless = template({ dataBearing: false });
-    expect(names(run({ residency: { jurisdictions: ['EU'] } }, { template: stateless }))).toHaveLength(7);
+    const all = scheduled(run({ residency: { jurisdictions: ['EU'] } }, { template: stateless }));
+    expect(names(all)).toEqual(['aws-fra', 'az-ams', 'gcp-bel', 'onprem-fra']);
+    expect(all.explanation.residency).toEqual({
+      status: 'Applied',
+      jurisdictions: ['EU'],
+      reason: 'policy p: applies to every template it selects',
+    });
+    expect(formatExplanation(all.explanation)).toContain(
+      'residency: EU only — policy p: applies to every template it selects',
+    );
     expect(
       names(run({ residency: { jurisdictions: ['EU'], appliesTo: 'All' } }, { template: stateless })),
     ).toHaveLength(4);
+    // Narrowed explicitly: a stateless Deployment is not bound, and explain says why.
+    const narrowed = scheduled(
+      run({ residency: { jurisdictions: ['EU'], appliesTo: 'DataBearing' } }, { template: stateless }),
+    );
+    expect(names(narrowed)).toHaveLength(7);
+    expect(narrowed.explanation.residency?.status).toBe('NotApplicable');
+    expect(formatExplanation(narrowed.explanation)).toMatch(
+      /residency: EU not applied — policy p narrows residency to data-bearing templates \(appliesTo: DataBearing\), and this Deployment holds no data/,
+    );
+    const withData = scheduled(run({ residency: { jurisdictions: ['EU'], appliesTo: 'DataBearing' } }));
+    expect(names(withData)).toHaveLength(4);
+    expect(withData.explanation.residency?.reason).toBe('policy p: this Deployment holds data');
+  });
+
+  it('explain says when no residency rule applies', () => {
+    const none = scheduled(run({}));
+    expect(formatExplanation(none.explanation)).toContain('residency: none — policy p declares no residency');
+    const unmatched = schedule({ template: data, policies: [], fleet, now: NOW });
+    expect(unmatched.explanation.residency).toEqual({
+      status: 'None',
+      reason: 'no PlacementPolicy selects this template',
+    });
   });
 
   it('fails closed: unknown regions need a jurisdiction label; a label contradicting the model is refused', () => {
