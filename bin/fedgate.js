@@ -4,6 +4,11 @@
 // after `npm ci` in a fresh clone, before any build.
 import { existsSync } from 'node:fs';
 
+// Started by a supervisor over IPC (fedgate up's gateways): end with it, even while still loading
+// the sources (seconds on a busy machine). A command that supervises itself replaces this listener
+// once it runs (federation/cli/gateway-command.ts).
+if (process.send) process.once('disconnect', () => process.exit(0));
+
 const compiled = new URL('../dist/federation/cli/main.js', import.meta.url);
 const sources = new URL('../federation/cli/main.ts', import.meta.url);
 

@@ -70,6 +70,8 @@ export function registerGatewayCommand(program: Command): void {
           gone = true;
           supervisorGone();
         };
+        // bin/fedgate.js's listener exits at once: from here on the gateway drains first.
+        process.removeAllListeners('disconnect');
         if (process.connected) process.once('disconnect', once);
         else once();
         // And should the channel's event be missed: the supervisor's pid is no longer the parent.

@@ -44,10 +44,15 @@ async function untilUp(child: UpChild): Promise<void> {
   );
 }
 
+/** Whether the process runs (an exited one its parent has not reaped yet, a zombie, does not). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

@@ -477,8 +477,12 @@ export function runConformanceSuite(fixture: ConformanceFixture): void {
           await expect(running).rejects.toThrow();
           // A request already on the wire when the signal fired may still arrive: let it land.
           const atAbort = await settled(() => sum(env.served()));
+          const seen = { ...env.served() };
           await new Promise((r) => setTimeout(r, 1_500));
-          expect(sum(env.served())).toBe(atAbort);
+          expect(
+            sum(env.served()),
+            `calls after the abort: ${JSON.stringify(grown(seen, env.served()))}`,
+          ).toBe(atAbort);
           f.reset();
           await op.cleanup();
         },
@@ -566,6 +570,15 @@ async function settled(read: () => number): Promise<number> {
     }
   }
   return last;
+}
+
+/** The calls counted in `after` but not in `before`, by method. */
+function grown(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>) {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([method, n]) => [method, n - (before[method] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
 }
 
 function sum(counts: Readonly<Record<string, number>>): number {
