@@ -9,6 +9,12 @@ interface TunnelView {
   readonly egressBytes?: number;
 }
 
+interface GatewayPathView {
+  readonly rttMsAToB?: number;
+  readonly rttMsBToA?: number;
+  readonly lossPercent?: number;
+}
+
 const tunnels = (o: KubeObject) => (field(o, 'status', 'tunnels') as TunnelView[] | undefined) ?? [];
 const steps = (o: KubeObject) => (field(o, 'status', 'steps') as { state?: string }[] | undefined) ?? [];
 
@@ -36,7 +42,7 @@ function sum(ts: readonly TunnelView[], key: 'ingressBytes' | 'egressBytes'): nu
   return known.length === 0 ? undefined : known.reduce((n, t) => n + t[key]!, 0);
 }
 
-/** The columns `fedgate get peerings` shows (`-o wide`: tunnels, last change, bytes, last check, message). */
+/** The columns `fedgate get peerings` shows (`-o wide`: tunnels, last change, round trips and loss through the gateways, bytes, last check, message). */
 export function peeringColumns(
   nameCol: Column<KubeObject>,
   ageCol: Column<KubeObject>,
@@ -78,6 +84,24 @@ export function peeringColumns(
           .sort()
           .at(-1);
         return last ? age(last) : '<none>';
+      },
+    },
+    {
+      // Round trips each way through the east-west gateways, as the last health read measured them.
+      header: 'RTT',
+      value: (o) => {
+        const p = field(o, 'status', 'gatewayPath') as GatewayPathView | undefined;
+        const ms = (v: unknown) => (typeof v === 'number' ? `${v}` : '-');
+        return p?.rttMsAToB === undefined && p?.rttMsBToA === undefined
+          ? '<none>'
+          : `${ms(p.rttMsAToB)}/${ms(p.rttMsBToA)}ms`;
+      },
+    },
+    {
+      header: 'LOSS',
+      value: (o) => {
+        const p = field(o, 'status', 'gatewayPath') as GatewayPathView | undefined;
+        return typeof p?.lossPercent === 'number' ? `${p.lossPercent}%` : '<none>';
       },
     },
     { header: 'BYTES-IN', value: (o) => bytes(sum(tunnels(o), 'ingressBytes')) },

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { gaugeOf } from '../../controller/metrics.js';
+import type { GatewayPathHealth } from './gateway-path.js';
 import type { TunnelHealth } from './status.js';
 
 /**
@@ -40,4 +41,33 @@ export function exportHealth(
     if (t.ingressBytes !== undefined) bytes.set({ ...labels, direction: 'in' }, t.ingressBytes);
     if (t.egressBytes !== undefined) bytes.set({ ...labels, direction: 'out' }, t.egressBytes);
   }
+}
+
+/** Exports what the health reads' probes through the east-west gateways measured. */
+export function exportGatewayPath(
+  registry: Registry,
+  peering: string,
+  a: string,
+  b: string,
+  path: GatewayPathHealth,
+): void {
+  const rtt = gaugeOf(registry, {
+    name: 'fedgate_peering_gateway_rtt_seconds',
+    help: "Median round trip of the last health read's probe from a gateway of one cluster to one of the other",
+    labelNames: ['peering', 'from', 'to'],
+  });
+  for (const [from, to, ms] of [
+    [a, b, path.rttMsAToB],
+    [b, a, path.rttMsBToA],
+  ] as const) {
+    if (ms === undefined) rtt.remove({ peering, from, to });
+    else rtt.set({ peering, from, to }, ms / 1000);
+  }
+  const loss = gaugeOf(registry, {
+    name: 'fedgate_peering_gateway_probe_loss_ratio',
+    help: 'Share of the recent probes through the east-west gateways that failed (0 to 1)',
+    labelNames: ['peering'],
+  });
+  if (path.lossPercent === undefined) loss.remove({ peering });
+  else loss.set({ peering }, path.lossPercent / 100);
 }

@@ -4,6 +4,7 @@ import type { ControllerContext } from '../../controller/context.js';
 import type { KubeObject, ObjectKey } from '../../resources/kube-object.js';
 import type { Condition } from '../../resources/member-cluster.js';
 import { updateStatusFresh } from '../../store/status-update.js';
+import type { GatewayPathHealth } from './gateway-path.js';
 
 /** One tunnel of a link as the provider reports it. */
 export interface TunnelHealth {
@@ -25,6 +26,8 @@ export interface PeeringStatus extends Partial<PeeringJournal> {
   readonly keyRotation?: string;
   readonly tunnels?: readonly TunnelHealth[];
   readonly lastHealthCheck?: string;
+  /** The path through the two clusters' east-west gateways as the health reads measure it. */
+  readonly gatewayPath?: GatewayPathHealth;
   readonly conditions?: readonly Condition[];
 }
 

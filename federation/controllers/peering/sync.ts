@@ -11,6 +11,7 @@ import type { TunnelKeyVault } from '../../../peering/orchestrate/tunnel-keys.js
 import type { LinkEnd, PeeringJournal } from '../../../peering/orchestrate/types.js';
 import {
   GATEWAYS_NOT_DEPLOYED,
+  type GatewayProber,
   verifyThroughGateways,
 } from '../../../peering/orchestrate/verify-gateways.js';
 import { type WireguardLinkKeys, wireguardPublicKey } from '../../../peering/orchestrate/wireguard-keys.js';
@@ -23,8 +24,9 @@ import type { ControllerContext } from '../../controller/context.js';
 import { ClusterLeases } from '../../reconcile/cluster-leases.js';
 import type { MemberClusterObject } from '../../reconcile/cluster-snapshot.js';
 import { MEMBER_CLUSTER_TYPE, PEERING_TYPE } from '../../resources/kinds.js';
+import { type GatewayPathHealth, nextPathHealth, pathVerdict, probeGatewayPath } from './gateway-path.js';
 import { LinkEndError, linkEndOf, planClusterOf } from './link-ends.js';
-import { exportHealth } from './metrics.js';
+import { exportGatewayPath, exportHealth } from './metrics.js';
 import { RedisGatewayClaims } from './redis-gateway-claims.js';
 import type { RedisTunnelKeyVault } from './redis-key-vault.js';
 import {
@@ -187,7 +189,8 @@ export async function syncPeering(
   };
   const upToDate = status.observedGeneration === generation && status.keyRotation === rotation;
   if (upToDate && status.phase === 'Ready') {
-    await readHealth(ctx, key, link, adapters, now());
+    const prober = props.verify ? undefined : new GatewayProbes(ctx.redis, gatewayPrefix(ctx));
+    await readHealth(ctx, key, link, adapters, now(), prober && { prober, last: status.gatewayPath });
     return { phase: 'Ready', recheckAfterMs: props.healthEveryMs ?? 30_000 };
   }
   if (upToDate && status.phase === 'Failed') return { phase: 'Failed' };
@@ -472,25 +475,49 @@ function readyReason(journal: Partial<PeeringJournal>): string {
   return v?.outputs?.gateways === GATEWAYS_NOT_DEPLOYED ? GATEWAYS_NOT_DEPLOYED : 'Ready';
 }
 
-/** Reads tunnel and peering state from the providers into the status; a link that went down turns Ready False. */
+/** How long one health read's probe through the gateways may take, each way (ms). */
+const HEALTH_PROBE_MS = 5_000;
+
+/**
+ * Reads tunnel and peering state from the providers into the status; a link that went down turns
+ * Ready False. While the providers report it up, and `gateways` is given, a probe each way through
+ * the two clusters' east-west gateways measures the round trips and the loss over recent reads (a
+ * peering made before its gateways ran is verified through them here, once they register).
+ */
 async function readHealth(
   ctx: ControllerContext,
   key: { type: string; namespace: string; name: string },
   link: OrchestratedLink,
   adapters: Partial<Record<'a' | 'b', CloudAdapter>>,
   now: string,
+  gateways?: { readonly prober: GatewayProber; readonly last: GatewayPathHealth | undefined },
 ): Promise<void> {
   const { tunnels, down } = await readLinkState(link, adapters);
-  if (ctx.metrics) exportHealth(ctx.metrics, link.name, tunnels, !down);
+  const [a, b] = [link.a.cluster, link.b.cluster];
+  let path: GatewayPathHealth | undefined;
+  if (!down && gateways) {
+    try {
+      const probe = await probeGatewayPath(a, b, gateways.prober, HEALTH_PROBE_MS);
+      path = nextPathHealth(a, b, gateways.last, probe, now);
+    } catch (err) {
+      ctx.log.warn({ err, peering: link.name }, 'probe through the east-west gateways not run');
+    }
+  }
+  if (ctx.metrics) {
+    exportHealth(ctx.metrics, link.name, tunnels, !down);
+    if (path) exportGatewayPath(ctx.metrics, link.name, a, b, path);
+  }
+  const verdict = path && pathVerdict(a, b, path);
   await updatePeeringStatus(ctx, key, (prev: PeeringStatus) => ({
     ...prev,
     tunnels,
     lastHealthCheck: now,
+    ...(path && verdict ? { gatewayPath: path, message: verdict.message } : {}),
     conditions: readyCondition(
       prev.conditions,
       down ? 'False' : 'True',
-      down ? 'LinkDown' : readyReason(prev),
-      down ?? prev.message ?? 'link up',
+      down ? 'LinkDown' : (verdict?.reason ?? readyReason(prev)),
+      down ?? verdict?.message ?? prev.message ?? 'link up',
       now,
       prev.observedGeneration,
     ),

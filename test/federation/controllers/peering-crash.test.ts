@@ -191,11 +191,11 @@ describe('peering controller: a worker SIGKILLed mid-flow, resumed by another', 
     expect(wide.code, wide.stderr).toBe(0);
     const [header, row] = wide.stdout.trim().split('\n');
     expect(header).toMatch(
-      /^NAME\s+CLUSTERS\s+LINK\s+PHASE\s+READY\s+STEPS\s+AGE\s+TUNNELS\s+LAST-CHANGE\s+BYTES-IN\s+BYTES-OUT\s+CHECKED\s+MESSAGE/,
+      /^NAME\s+CLUSTERS\s+LINK\s+PHASE\s+READY\s+STEPS\s+AGE\s+TUNNELS\s+LAST-CHANGE\s+RTT\s+LOSS\s+BYTES-IN\s+BYTES-OUT\s+CHECKED\s+MESSAGE/,
     );
     expect(row).toMatch(
       new RegExp(
-        `^${NAME}\\s+aks-weu<->eks-peer\\s+ipsec-vpn\\s+Ready\\s+True\\s+10/10\\s+\\S+\\s+[1-3]/3 up\\s+\\S+\\s+\\d`,
+        `^${NAME}\\s+aks-weu<->eks-peer\\s+ipsec-vpn\\s+Ready\\s+True\\s+10/10\\s+\\S+\\s+[1-3]/3 up\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\d`,
       ),
     );
     seen.push(wide.stdout);

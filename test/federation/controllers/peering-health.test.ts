@@ -41,7 +41,7 @@ describe('peering health', () => {
     expect(await registry.metrics()).toContain('fedgate_peering_link_up{peering="aks-weu--eks-peer"} 1');
   });
 
-  it('`get peerings -o wide` shows tunnels up, last change, bytes, last check and message', () => {
+  it('`get peerings -o wide` shows tunnels up, last change, round trips and loss through the gateways, bytes, last check and message', () => {
     const peering: KubeObject = {
       apiVersion: 'fedgate.dev/v1alpha1',
       kind: 'Peering',
@@ -53,6 +53,12 @@ describe('peering health', () => {
         steps: [{ state: 'done' }, { state: 'done' }],
         tunnels,
         lastHealthCheck: new Date().toISOString(),
+        gatewayPath: {
+          state: 'failed',
+          rttMsAToB: 1.4,
+          lossPercent: 25,
+          checkedAt: new Date().toISOString(),
+        },
         message: 'both directions verified',
         conditions: [{ type: 'Ready', status: 'False', reason: 'LinkDown' }],
       },
@@ -74,12 +80,14 @@ describe('peering health', () => {
       'AGE',
       'TUNNELS',
       'LAST-CHANGE',
+      'RTT',
+      'LOSS',
       'BYTES-IN',
       'BYTES-OUT',
       'CHECKED',
       'MESSAGE',
     ]);
-    expect(row?.split(/\s{2,}/).slice(0, 11)).toEqual([
+    expect(row?.split(/\s{2,}/).slice(0, 13)).toEqual([
       'aks-weu--eks-peer',
       'aks-weu<->eks-peer',
       'ipsec-vpn',
@@ -89,6 +97,8 @@ describe('peering health', () => {
       '1m',
       '1/2 up',
       expect.stringMatching(/^\d+[smhd]/),
+      '1.4/-ms',
+      '25%',
       '2.0KiB',
       '1.0KiB',
     ]);

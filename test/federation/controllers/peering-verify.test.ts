@@ -18,6 +18,13 @@ import { waitFor } from '../../support/wait-for.js';
 
 interface Status {
   phase?: string;
+  gatewayPath?: {
+    state: string;
+    rttMsAToB?: number;
+    rttMsBToA?: number;
+    lossPercent?: number;
+    recent?: string;
+  };
   message?: string;
   steps?: { id: string; state: string; outputs?: Record<string, unknown> }[];
   conditions?: { type: string; status: string; reason: string; message: string }[];
@@ -56,7 +63,7 @@ describe('peering controller: verification through the east-west gateways', () =
       peering: {
         vault: new RedisTunnelKeyVault(cp.redis.connect(), cp.workerSettings.storePrefix!, testSealer()),
         pollIntervalMs: 25,
-        healthEveryMs: 60_000,
+        healthEveryMs: 500,
         verifyTimeoutMs: 30_000,
       },
     });
@@ -118,16 +125,7 @@ describe('peering controller: verification through the east-west gateways', () =
     expect(verify?.outputs?.providers).toMatch(/peering active/);
   }, 90_000);
 
-  it('with a gateway in each cluster: both directions verified through them, round trips in the status', async () => {
-    expect((await cp.request('DELETE', `/api/v1/objects/${PEERING_TYPE}/${NAME}`)).status).toBe(200);
-    await waitFor(
-      'the Peering and its AWS peering to be gone',
-      async () =>
-        aws.countResources!('peering') === 0 &&
-        (await cp.request('GET', `/api/v1/objects/${PEERING_TYPE}/${NAME}`)).status === 404,
-      60_000,
-      100,
-    );
+  it('gateways that start after it is Ready: the health reads verify the peering through them, round trips and loss in the status', async () => {
     const ca = await FederationCa.create({ federation: 'fed.test' });
     for (const cluster of ['eks-a', 'eks-b']) {
       gateways.push(
@@ -144,6 +142,41 @@ describe('peering controller: verification through the east-west gateways', () =
         }),
       );
     }
+    await waitFor(
+      'a health read to verify the peering through the gateways',
+      async () => ready(await read())?.reason === 'Ready',
+      30_000,
+      100,
+    );
+    const s = (await read())!;
+    expect(ready(s)?.status).toBe('True');
+    expect(s.gatewayPath).toMatchObject({ state: 'verified', recent: expect.stringMatching(/\+\+$/) });
+    // A probe sent while the second gateway was still starting counts as lost.
+    const recent = s.gatewayPath!.recent!;
+    expect(s.gatewayPath?.lossPercent).toBeCloseTo(
+      (100 * recent.replaceAll('+', '').length) / recent.length,
+      1,
+    );
+    expect(s.gatewayPath?.rttMsAToB).toBeGreaterThan(0);
+    expect(s.gatewayPath?.rttMsBToA).toBeGreaterThan(0);
+    expect(ready(s)?.message).toMatch(
+      /^both directions through the east-west gateways: eks-a → eks-b [\d.]+ ms, eks-b → eks-a [\d.]+ ms round trip; [\d.]+% of the last \d+ probes lost$/,
+    );
+    expect(s.message).toBe(ready(s)?.message);
+    // What provisioning found stays in its step.
+    expect(s.steps?.find((x) => x.id === 'verify/a')?.outputs?.gateways).toBe('GatewaysNotDeployed');
+  }, 90_000);
+
+  it('with a gateway in each cluster: both directions verified through them, round trips in the status', async () => {
+    expect((await cp.request('DELETE', `/api/v1/objects/${PEERING_TYPE}/${NAME}`)).status).toBe(200);
+    await waitFor(
+      'the Peering and its AWS peering to be gone',
+      async () =>
+        aws.countResources!('peering') === 0 &&
+        (await cp.request('GET', `/api/v1/objects/${PEERING_TYPE}/${NAME}`)).status === 404,
+      60_000,
+      100,
+    );
     expect((await apply()).status).toBe(200);
     await waitFor(
       'the peering to be Ready again',
@@ -156,10 +189,10 @@ describe('peering controller: verification through the east-west gateways', () =
     );
     const s = (await read())!;
     expect(ready(s)).toMatchObject({ status: 'True', reason: 'Ready' });
-    expect(s.message).toMatch(
+    const verify = s.steps?.find((x) => x.id === 'verify/a');
+    expect(verify?.outputs?.message).toMatch(
       /^both directions verified through the east-west gateways \(eks-a → eks-b [\d.]+ ms, eks-b → eks-a [\d.]+ ms round trip\)$/,
     );
-    const verify = s.steps?.find((x) => x.id === 'verify/a');
     expect(verify?.outputs).toMatchObject({
       gateways: 'verified',
       viaB: gateways[1]!.peerUrl,
