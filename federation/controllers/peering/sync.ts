@@ -11,7 +11,6 @@ import type { TunnelKeyVault } from '../../../peering/orchestrate/tunnel-keys.js
 import type { LinkEnd, PeeringJournal } from '../../../peering/orchestrate/types.js';
 import {
   GATEWAYS_NOT_DEPLOYED,
-  type GatewayProber,
   verifyThroughGateways,
 } from '../../../peering/orchestrate/verify-gateways.js';
 import { type WireguardLinkKeys, wireguardPublicKey } from '../../../peering/orchestrate/wireguard-keys.js';
@@ -122,7 +121,15 @@ export async function syncPeering(
         ? 'ipsec-vpn'
         : chosen.kind;
   if (kind === 'gateway-only') {
-    const message = chosen.why;
+    // Nothing to provision: the gateways are the link, so each sync probes through them.
+    const [a, b] = peering.spec.clusters;
+    const at = now();
+    const path = props.verify
+      ? undefined
+      : await readGatewayPath(ctx, name, a, b, peering.status?.gatewayPath, at);
+    const verdict = path && pathVerdict(a, b, path);
+    const message = verdict ? `${chosen.why}; ${verdict.message}` : chosen.why;
+    const reason = !verdict || verdict.reason === 'Ready' ? 'GatewayOnly' : verdict.reason;
     await updatePeeringStatus(ctx, key, (prev) => ({
       ...prev,
       observedGeneration: generation,
@@ -130,9 +137,11 @@ export async function syncPeering(
       phase: 'Ready',
       steps: [],
       message,
-      conditions: readyCondition(prev.conditions, 'True', 'GatewayOnly', message, now(), generation),
+      ...(path ? { gatewayPath: path, lastHealthCheck: at } : {}),
+      conditions: readyCondition(prev.conditions, 'True', reason, message, at, generation),
     }));
-    return { phase: 'Ready' };
+    if (ctx.metrics && path) exportGatewayPath(ctx.metrics, name, a, b, path);
+    return { phase: 'Ready', recheckAfterMs: props.healthEveryMs ?? 30_000 };
   }
   let ends: [LinkEnd, LinkEnd];
   try {
@@ -189,8 +198,14 @@ export async function syncPeering(
   };
   const upToDate = status.observedGeneration === generation && status.keyRotation === rotation;
   if (upToDate && status.phase === 'Ready') {
-    const prober = props.verify ? undefined : new GatewayProbes(ctx.redis, gatewayPrefix(ctx));
-    await readHealth(ctx, key, link, adapters, now(), prober && { prober, last: status.gatewayPath });
+    await readHealth(
+      ctx,
+      key,
+      link,
+      adapters,
+      now(),
+      props.verify ? undefined : { last: status.gatewayPath },
+    );
     return { phase: 'Ready', recheckAfterMs: props.healthEveryMs ?? 30_000 };
   }
   if (upToDate && status.phase === 'Failed') return { phase: 'Failed' };
@@ -479,6 +494,27 @@ function readyReason(journal: Partial<PeeringJournal>): string {
 const HEALTH_PROBE_MS = 5_000;
 
 /**
+ * One probe each way through the two clusters' east-west gateways, folded into the path's history;
+ * undefined when the probe could not be asked (Redis unreachable: logged, the read goes on).
+ */
+async function readGatewayPath(
+  ctx: ControllerContext,
+  peering: string,
+  a: string,
+  b: string,
+  last: GatewayPathHealth | undefined,
+  now: string,
+): Promise<GatewayPathHealth | undefined> {
+  try {
+    const prober = new GatewayProbes(ctx.redis, gatewayPrefix(ctx));
+    return nextPathHealth(a, b, last, await probeGatewayPath(a, b, prober, HEALTH_PROBE_MS), now);
+  } catch (err) {
+    ctx.log.warn({ err, peering }, 'probe through the east-west gateways not run');
+    return undefined;
+  }
+}
+
+/**
  * Reads tunnel and peering state from the providers into the status; a link that went down turns
  * Ready False. While the providers report it up, and `gateways` is given, a probe each way through
  * the two clusters' east-west gateways measures the round trips and the loss over recent reads (a
@@ -490,19 +526,13 @@ async function readHealth(
   link: OrchestratedLink,
   adapters: Partial<Record<'a' | 'b', CloudAdapter>>,
   now: string,
-  gateways?: { readonly prober: GatewayProber; readonly last: GatewayPathHealth | undefined },
+  /** Given: probe through the gateways, `last` being what the previous reads found. */
+  gateways: { readonly last: GatewayPathHealth | undefined } | undefined,
 ): Promise<void> {
   const { tunnels, down } = await readLinkState(link, adapters);
   const [a, b] = [link.a.cluster, link.b.cluster];
-  let path: GatewayPathHealth | undefined;
-  if (!down && gateways) {
-    try {
-      const probe = await probeGatewayPath(a, b, gateways.prober, HEALTH_PROBE_MS);
-      path = nextPathHealth(a, b, gateways.last, probe, now);
-    } catch (err) {
-      ctx.log.warn({ err, peering: link.name }, 'probe through the east-west gateways not run');
-    }
-  }
+  const path =
+    !down && gateways ? await readGatewayPath(ctx, link.name, a, b, gateways.last, now) : undefined;
   if (ctx.metrics) {
     exportHealth(ctx.metrics, link.name, tunnels, !down);
     if (path) exportGatewayPath(ctx.metrics, link.name, a, b, path);

@@ -40,9 +40,11 @@ describe('peering controller: verification through the east-west gateways', () =
   let cp: TestControlPlane;
   const gateways: Gateway[] = [];
   const NAME = 'eks-a--eks-b';
+  let ca: FederationCa;
 
   beforeAll(async () => {
     aws = await startAwsEnv({ operationMs: 50 });
+    ca = await FederationCa.create({ federation: 'fed.test' });
     cp = await startTestControlPlane([], { worker: false });
     const account = (a: typeof ACCOUNT_A) => ({
       provider: 'aws' as const,
@@ -89,6 +91,8 @@ describe('peering controller: verification through the east-west gateways', () =
     const applied = await cp.apply([
       cluster('eks-a', 'eu-west-1', '10.10.0.0/16', ACCOUNT_A.accountId, aws.networkId, 'aws-a'),
       cluster('eks-b', 'eu-central-1', '10.20.0.0/16', ACCOUNT_B.accountId, aws.peerNetworkId!, 'aws-b'),
+      // The same range as eks-a: no route can join them, only the gateways.
+      cluster('eks-c', 'eu-central-1', '10.10.0.0/16', ACCOUNT_B.accountId, aws.peerNetworkId!, 'aws-b'),
     ]);
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
   }, 120_000);
@@ -126,7 +130,6 @@ describe('peering controller: verification through the east-west gateways', () =
   }, 90_000);
 
   it('gateways that start after it is Ready: the health reads verify the peering through them, round trips and loss in the status', async () => {
-    const ca = await FederationCa.create({ federation: 'fed.test' });
     for (const cluster of ['eks-a', 'eks-b']) {
       gateways.push(
         await startGateway({
@@ -200,5 +203,75 @@ describe('peering controller: verification through the east-west gateways', () =
     });
     expect(verify?.outputs?.rttMsAToB).toBeGreaterThan(0);
     expect(verify?.outputs?.rttMsBToA).toBeGreaterThan(0);
+  }, 90_000);
+  it('overlapping ranges: a gateway-only peering is checked through the gateways on every sync', async () => {
+    const OVERLAP = 'eks-a--eks-c';
+    const readOverlap = async () =>
+      (
+        (await cp.request('GET', `/api/v1/objects/${PEERING_TYPE}/${OVERLAP}`)).body as {
+          status?: Status & { link?: { kind: string } };
+        }
+      ).status;
+    const applied = await cp.apply([
+      {
+        apiVersion: 'fedgate.dev/v1alpha1',
+        kind: 'Peering',
+        metadata: { name: OVERLAP },
+        spec: { clusters: ['eks-a', 'eks-c'], type: 'Auto' },
+      },
+    ]);
+    expect(applied.status).toBe(200);
+    await waitFor(
+      'the peering to be Ready',
+      async () => (await readOverlap())?.phase === 'Ready',
+      30_000,
+      100,
+    );
+    let s = (await readOverlap())!;
+    expect(s.link?.kind).toBe('gateway-only');
+    expect(ready(s)).toMatchObject({ status: 'True', reason: 'GatewaysNotDeployed' });
+    expect(s.message).toMatch(/overlapping address ranges.*no gateway of eks-c is registered$/);
+
+    const foreign = await FederationCa.create({ federation: 'fed.test' });
+    const gatewayOfC = async (of: FederationCa) =>
+      startGateway({
+        cluster: 'eks-c',
+        federation: 'fed.test',
+        issuer: localIssuer(of, 'eks-c'),
+        configSource: { load: async () => EMPTY_CONFIG },
+        redis: cp.redis.connect(),
+        redisPrefix: cp.workerSettings.storePrefix!,
+        metrics: new Registry(),
+        peerListen: { host: '127.0.0.1', port: 0 },
+        appListen: { host: '127.0.0.1', port: 0 },
+      });
+    const impostor = await gatewayOfC(foreign);
+    gateways.push(impostor);
+    // Its certificate chains to another CA: eks-a's gateway refuses it at the handshake.
+    await waitFor(
+      'a probe through the gateways to fail',
+      async () => ready(await readOverlap())?.reason === 'GatewayProbeFailed',
+      30_000,
+      100,
+    );
+    s = (await readOverlap())!;
+    expect(s.gatewayPath).toMatchObject({ state: 'failed', lossPercent: expect.any(Number) });
+    expect(s.gatewayPath?.lossPercent).toBeGreaterThan(0);
+    expect(ready(s)?.message).toMatch(/a probe through the east-west gateways failed \(eks-a → eks-c: /);
+
+    // The federation's own gateway replaces it: the path is verified, the link stays GatewayOnly.
+    await impostor.close();
+    gateways.push(await gatewayOfC(ca));
+    await waitFor(
+      'the probes through the gateways to pass',
+      async () => ready(await readOverlap())?.reason === 'GatewayOnly',
+      30_000,
+      100,
+    );
+    s = (await readOverlap())!;
+    expect(s.gatewayPath).toMatchObject({ state: 'verified', recent: expect.stringMatching(/\+\+$/) });
+    expect(ready(s)?.message).toMatch(
+      /overlapping address ranges.*; both directions through the east-west gateways: eks-a → eks-c [\d.]+ ms, eks-c → eks-a [\d.]+ ms round trip/,
+    );
   }, 90_000);
 });
