@@ -34,7 +34,35 @@ export type Operation = protos.google.cloud.compute.v1.IOperation;
 
 /** Options handed to every SDK call: no SDK-level retry, one bounded attempt. */
 const CALL_OPTIONS = { retry: null, timeout: 60_000, autoPaginate: false } as const;
-type SdkCallOptions = typeof CALL_OPTIONS;
+
+/**
+ * Where a call's options hand back google-gax's own promise for the call. The generated client
+ * methods chain `.then` onto it, which drops its `cancel()`: without it, a request a caller gave up
+ * on (its signal aborted) would still be sent and awaited. Each client's inner calls are wrapped
+ * (see `cancellableCalls`) to give that promise to the sink in the options they are passed.
+ */
+const CANCEL_SINK = Symbol('fedgate.gcp.cancelSink');
+type Cancellable = { cancel?: () => void };
+type SdkCallOptions = typeof CALL_OPTIONS & { readonly [CANCEL_SINK]?: (call: Cancellable) => void };
+
+/** Makes each of a client's calls reachable for cancellation through the options' sink. */
+function cancellableCalls(client: { initialize(): unknown; innerApiCalls: Record<string, unknown> }): void {
+  // initialize() builds the inner calls synchronously (its stub resolves later; a failure there
+  // surfaces on the first call, as it would without this).
+  Promise.resolve(client.initialize()).catch(() => undefined);
+  for (const [name, inner] of Object.entries(client.innerApiCalls)) {
+    if (typeof inner !== 'function') continue;
+    client.innerApiCalls[name] = (
+      request: unknown,
+      options: SdkCallOptions | undefined,
+      callback: unknown,
+    ) => {
+      const call = inner(request, options, callback) as Cancellable;
+      options?.[CANCEL_SINK]?.(call);
+      return call;
+    };
+  }
+}
 
 /** How the clients reach the API. */
 export interface ClientOptions {
@@ -52,11 +80,19 @@ export interface GcpApiSettings {
   readonly logger?: AdapterLogger;
 }
 
-function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+/** `p`, or the signal's reason as soon as it aborts (then `onAbort` runs, to cancel the work). */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal, onAbort_?: () => void): Promise<T> {
   if (!signal) return p;
-  signal.throwIfAborted();
+  if (signal.aborted) {
+    onAbort_?.();
+    p.catch(() => undefined); // its own rejection (cancelled) is not the caller's concern
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => {
+      onAbort_?.();
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {
@@ -111,6 +147,27 @@ export class GcpApi {
     this.zoneOperations = new ZoneOperationsClient(o);
     this.regionOperations = new RegionOperationsClient(o);
     this.globalOperations = new GlobalOperationsClient(o);
+    for (const client of this.#clients()) cancellableCalls(client as never);
+  }
+
+  #clients() {
+    return [
+      this.networks,
+      this.subnetworks,
+      this.instances,
+      this.machineTypes,
+      this.regions,
+      this.vpnGateways,
+      this.externalVpnGateways,
+      this.routers,
+      this.vpnTunnels,
+      this.routes,
+      this.snapshots,
+      this.disks,
+      this.zoneOperations,
+      this.regionOperations,
+      this.globalOperations,
+    ];
   }
 
   get project(): string {
@@ -135,7 +192,12 @@ export class GcpApi {
       async () => {
         this.#counts[method] = (this.#counts[method] ?? 0) + 1;
         try {
-          const result = await abortable(fn(CALL_OPTIONS), signal);
+          // The calls this attempt started, cancelled (not sent, or their request aborted) on abort.
+          const started = new Set<Cancellable>();
+          const opts: SdkCallOptions = { ...CALL_OPTIONS, [CANCEL_SINK]: (c) => started.add(c) };
+          const result = await abortable(fn(opts), signal, () => {
+            for (const c of started) c.cancel?.();
+          });
           return result[0];
         } catch (err) {
           if (signal?.aborted) throw err;
@@ -275,24 +337,6 @@ export class GcpApi {
 
   /** Closes every client's connections. */
   async close(): Promise<void> {
-    await Promise.all(
-      [
-        this.networks,
-        this.subnetworks,
-        this.instances,
-        this.machineTypes,
-        this.regions,
-        this.vpnGateways,
-        this.externalVpnGateways,
-        this.routers,
-        this.vpnTunnels,
-        this.routes,
-        this.snapshots,
-        this.disks,
-        this.zoneOperations,
-        this.regionOperations,
-        this.globalOperations,
-      ].map((c) => c.close()),
-    );
+    await Promise.all(this.#clients().map((c) => c.close()));
   }
 }

@@ -7,13 +7,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAdapter } from '../../../providers/cloud/adapter.js';
+import { endpointOptions } from '../../../providers/gcp/adapter.js';
+import { GcpApi } from '../../../providers/gcp/gcp-api.js';
 import { createGcpAdapter } from '../../../providers/gcp/index.js';
 import { isProviderError, type ProviderError } from '../../../providers/provider-error.js';
 import { readProviderExampleSync as readProviderExample } from '../../support/provider-examples.js';
 import { waitFor } from '../../support/wait-for.js';
-import { type GcpEnv, startGcpEnv } from './fixture.js';
+import { GCP_PROJECT, type GcpEnv, startGcpEnv } from './fixture.js';
 
 let env: GcpEnv;
 
@@ -219,6 +222,40 @@ describe('conformance', () => {
     // let a dozen poll intervals pass: no poll follows the abort
     await new Promise((r) => setTimeout(r, 300));
     expect(env.sim.served()['globalOperations.get']).toBe(polls);
+  });
+
+  it('a call given up on before its request left is never sent', async () => {
+    const auth = new OAuth2Client();
+    auth.setCredentials({ access_token: env.secrets[0] });
+    const api = new GcpApi(
+      { ...endpointOptions(env.sim.url), authClient: auth },
+      { project: GCP_PROJECT, maxAttempts: 3, pollIntervalMs: 25 },
+    );
+    try {
+      const before = env.sim.served()['networks.list'] ?? 0;
+      const ac = new AbortController();
+      const reason = new Error('given up');
+      const listed = api.call(
+        'networks.list',
+        (o) => {
+          // The SDK call has started (its request is built and sent asynchronously): give up now.
+          const call = api.networks.list({ project: GCP_PROJECT }, o);
+          ac.abort(reason);
+          return call;
+        },
+        ac.signal,
+      );
+      await expect(listed).rejects.toBe(reason);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(env.sim.served()['networks.list'] ?? 0).toBe(before);
+      // The same call not given up on is sent and answered.
+      expect(
+        (await api.call('networks.list', (o) => api.networks.list({ project: GCP_PROJECT }, o))).length,
+      ).toBeGreaterThan(0);
+      expect(env.sim.served()['networks.list']).toBe(before + 1);
+    } finally {
+      await api.close();
+    }
   });
 
   it('fails Unauthorized with a wrong token', async () => {
