@@ -25,6 +25,12 @@ export class RedisGatewayClaims implements GatewayClaims {
       readonly retryMs?: number;
       /** The lock's lease: how long a killed holder keeps others out. Default 15 s. */
       readonly leaseMs?: number;
+      /**
+       * Whether a link still exists (its Peering is stored). A claim left by a link that is gone
+       * without giving it up (its teardown could not reach a deleted cluster) is dropped when
+       * another link releases the gateway, so it cannot keep the gateway, and its cost, forever.
+       */
+      readonly linkExists?: (link: string) => Promise<boolean>;
     } = {},
   ) {
     this.#leases = new ClusterLeases(
@@ -68,7 +74,12 @@ export class RedisGatewayClaims implements GatewayClaims {
       .srem(this.key(gateway), link)
       .smembers(this.key(gateway))
       .exec()) as [[Error | null, number], [Error | null, string[]]];
-    return [...users].sort();
+    const exists = this.options.linkExists;
+    if (!exists) return [...users].sort();
+    const live = await Promise.all(users.map(exists));
+    const orphans = users.filter((_, i) => !live[i]);
+    if (orphans.length > 0) await this.redis.srem(this.key(gateway), ...orphans);
+    return users.filter((_, i) => live[i]).sort();
   }
 
   /** The links that claim a gateway now. */

@@ -403,7 +403,10 @@ export async function teardownPeering(
 
 /** The claims on shared VPN gateways, in the store's Redis: every worker of this store sees them. */
 function gatewayClaimsOf(ctx: ControllerContext): RedisGatewayClaims {
-  return new RedisGatewayClaims(ctx.redis, ctx.store.prefix, `${ctx.workerId}/${randomUUID()}`);
+  return new RedisGatewayClaims(ctx.redis, ctx.store.prefix, `${ctx.workerId}/${randomUUID()}`, {
+    linkExists: async (link) =>
+      (await ctx.store.get({ type: PEERING_TYPE, namespace: '', name: link })) !== undefined,
+  });
 }
 
 async function endAdapters(

@@ -29,6 +29,22 @@ describe('peering controller: claims on shared VPN gateways in Redis', () => {
     expect(await w1.release('gw-a', 'eks--aks')).toEqual([]);
   });
 
+  it('a claim of a link that no longer exists is dropped when another link releases the gateway', async () => {
+    const links = new Set(['eks--gke', 'eks--aks']);
+    const w = new RedisGatewayClaims(redis.connect(), prefix, 'w1', {
+      linkExists: async (link) => links.has(link),
+    });
+    await w.claim('gw-o', 'eks--gke');
+    await w.claim('gw-o', 'eks--aks');
+    await w.claim('gw-o', 'eks--onprem');
+    // eks--onprem's Peering was deleted while its on-prem cluster was gone: its claim stayed.
+    links.delete('eks--onprem');
+    expect(await w.release('gw-o', 'eks--gke')).toEqual(['eks--aks']);
+    expect(await w.users('gw-o')).toEqual(['eks--aks']);
+    links.delete('eks--aks');
+    expect(await w.release('gw-o', 'eks--aks')).toEqual([]);
+  });
+
   it("one holder at a time across workers: a second worker's work starts only after the first's ends", async () => {
     const [w1, w2] = [worker('w1'), worker('w2')];
     const order: string[] = [];
