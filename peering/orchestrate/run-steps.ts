@@ -1,4 +1,9 @@
-import type { CloudAdapter, NetworkCapability, RouteSpec } from '../../providers/cloud/adapter.js';
+import type {
+  CallOptions,
+  CloudAdapter,
+  NetworkCapability,
+  RouteSpec,
+} from '../../providers/cloud/adapter.js';
 import { pollUntil } from '../../providers/cloud/poll.js';
 import type { RouteTarget, VpnGateway } from '../../providers/cloud/types.js';
 import { isProviderError, ProviderError } from '../../providers/provider-error.js';
@@ -271,8 +276,16 @@ async function runStep(
       // The link's keys are split over the end's connections: AWS facing GCP gives each of its two
       // connections two keys, in the order GCP's four tunnels use them.
       const perConnection = need / connNames.length;
-      // AWS ↔ GCP: both ends get the same inside /30 per tunnel (AWS the first address, GCP the second).
-      const inside = need === 4 ? awsGcpInsideCidrs(link.name) : undefined;
+      // AWS ↔ GCP: both ends get the same inside /30 per tunnel (AWS the first address, GCP the
+      // second): chosen once, by the first end's step, clear of the GCP Cloud Router's other BGP
+      // sessions (it is shared by the network's links), and recorded for the other end's.
+      const recorded = out(`vpn.connection/${otherSide(s.side)}`).insideCidrs;
+      const inside =
+        need !== 4
+          ? undefined
+          : Array.isArray(recorded) && recorded.length === 4
+            ? (recorded as string[])
+            : awsGcpInsideCidrs(link.name, await otherBgpRanges(rt, link, names, opts));
       const offset = (i: number) => i * perConnection;
       const made = [];
       for (const [i, connName] of connNames.entries()) {
@@ -308,6 +321,7 @@ async function runStep(
         connectionId: made[0]!.id,
         connectionIds: made.map((c) => c.id),
         tunnelIps: made.flatMap((c) => c.tunnels.map((t) => t.outsideIp)),
+        ...(inside ? { insideCidrs: inside } : {}),
       };
     }
     case 'onprem.config': {
@@ -411,6 +425,22 @@ async function undoStep(
     case 'verify':
       return;
   }
+}
+
+/**
+ * The BGP ranges the GCP end's shared Cloud Router uses for other links' sessions (its interfaces
+ * not named after this link's connections).
+ */
+async function otherBgpRanges(
+  rt: PeeringRuntime,
+  link: OrchestratedLink,
+  names: ReturnType<typeof resourceNames>,
+  opts: CallOptions,
+): Promise<string[]> {
+  const g: Side = link.a.provider === 'gcp' ? 'a' : 'b';
+  const gw = await net(rt, g).describeVpnGateway(names.gateway(g), opts);
+  const own = names.connections(g).map((c) => `${c}-if-`);
+  return (gw?.bgpRanges ?? []).filter((r) => !own.some((p) => r.name.startsWith(p))).map((r) => r.range);
 }
 
 /** Waits until the gateway (found or made) is available: a gateway still being made has no addresses yet. */

@@ -111,6 +111,11 @@ export interface VpnGateway {
   /** BGP ASN of the cloud side. */
   readonly asn?: number;
   readonly networkId?: string;
+  /**
+   * The link-local ranges its BGP sessions use now, by interface name (GCP: the Cloud Router's
+   * interfaces, one /30 per tunnel). A new tunnel's inside range must not overlap them.
+   */
+  readonly bgpRanges?: readonly { readonly name: string; readonly range: string }[];
 }
 
 /** The far end of a tunnel as the cloud knows it (customer gateway, external VPN gateway, local network gateway). */

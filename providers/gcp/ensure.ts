@@ -19,11 +19,15 @@ export function opOf(lro: { latestResponse?: unknown } | undefined): Operation {
   return (lro?.latestResponse ?? {}) as Operation;
 }
 
+/** How many earlier lives of one name (created and deleted while GCE remembers their requestIds) are walked past. */
+const MAX_LIVES = 16;
+
 /**
  * Returns the resource if it exists, else inserts it with a stable requestId and waits for the
  * operation. A requestId GCE still remembers from an earlier life of the same name (created,
  * deleted, now created again) answers with that old, DONE operation: when the resource is then
- * still absent, the insert is made once more with a requestId derived from the old operation.
+ * still absent, the insert is made once more with a requestId derived from the chain of old
+ * operations, so each life has its own requestId, the same on every retry of that life.
  */
 export async function ensureResource<T>(
   api: GcpApi,
@@ -33,7 +37,7 @@ export async function ensureResource<T>(
   const existing = await spec.get();
   if (existing !== undefined) return existing;
   let key = spec.key;
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < MAX_LIVES; round++) {
     let op: Operation;
     try {
       op = await spec.insert(requestIdFor(key));
@@ -46,7 +50,7 @@ export async function ensureResource<T>(
     await api.waitFor(op, spec.what, opts);
     const made = await spec.get();
     if (made !== undefined) return made;
-    key = `${spec.key}#${op.name ?? ''}`;
+    key = `${key}#${op.name ?? ''}`;
   }
   throw new ProviderError(
     'Internal',

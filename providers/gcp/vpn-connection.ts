@@ -12,6 +12,7 @@ import { ProviderError } from '../provider-error.js';
 import { deleteResource, ensureResource, opOf } from './ensure.js';
 import type { GcpApi } from './gcp-api.js';
 import { globalLink, nameOf, scopedLink } from './ids.js';
+import { networkOf, overlapsAny } from './link-local.js';
 import type { GcpVpn } from './vpn.js';
 
 type Tunnel = protos.google.cloud.compute.v1.IVpnTunnel;
@@ -46,23 +47,40 @@ export function connectionState(tunnels: readonly Tunnel[]): VpnConnection['stat
   return 'pending';
 }
 
+/** The /30s of 169.254.0.0/16. */
+const LINK_LOCAL_SLOTS = 16_384;
+
 /**
- * The BGP link addresses of tunnel `i`: the given /30 or one in 169.254.0.0/16 derived from the
- * name; the Cloud Router takes the first host address, or the second when the peer takes the first.
+ * The BGP link addresses of tunnel `i`: the given /30, or one in 169.254.0.0/16 derived from the
+ * name, moved on to the next free /30 while it overlaps a range in `taken` (the router's other
+ * sessions); the Cloud Router takes the first host address, or the second when the peer takes the
+ * first.
  */
 export function bgpAddresses(
   name: string,
   i: number,
   insideCidr?: string,
   peerTakesFirstAddress = false,
+  taken: readonly string[] = [],
 ): { cloud: string; peer: string; range: string } {
   let base: number[];
   if (insideCidr) base = insideCidr.split('/')[0]!.split('.').map(Number);
   else {
     let h = 0;
     for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-    const block = ((h % 16000) * 2 + i) * 4;
-    base = [169, 254, Math.floor(block / 256) % 256, block % 256];
+    const start = (h % 16000) * 2 + i;
+    const slotBase = (slot: number) => [169, 254, Math.floor((slot * 4) / 256) % 256, (slot * 4) % 256];
+    let k = 0;
+    while (
+      k < LINK_LOCAL_SLOTS &&
+      overlapsAny(`${slotBase((start + k) % LINK_LOCAL_SLOTS).join('.')}/30`, taken)
+    )
+      k++;
+    if (k === LINK_LOCAL_SLOTS)
+      throw new ProviderError('Conflict', `no free /30 in 169.254.0.0/16 for ${name} tunnel ${i}`, {
+        provider: 'gcp',
+      });
+    base = slotBase((start + k) % LINK_LOCAL_SLOTS);
   }
   const at = (n: number) => [base[0], base[1], base[2], base[3]! + n].join('.');
   const [cloud, peer] = peerTakesFirstAddress ? [at(2), at(1)] : [at(1), at(2)];
@@ -204,9 +222,20 @@ export class GcpVpnConnections {
     const interfaces = [...(router.interfaces ?? [])];
     const bgpPeers = [...(router.bgpPeers ?? [])];
     let changed = false;
+    // The router's other BGP sessions: a derived range keeps clear of them (an existing interface
+    // of this connection is kept as it is, found by name).
+    const taken = interfaces.map((x) => x.ipRange ?? '').filter(Boolean);
     spec.tunnels.forEach((t, i) => {
-      const addr = bgpAddresses(spec.name, i, t.insideCidr, t.peerTakesFirstAddress);
       const ifName = `${spec.name}-if-${i}`;
+      const existing = interfaces.find((x) => x.name === ifName)?.ipRange ?? undefined;
+      const addr = bgpAddresses(
+        spec.name,
+        i,
+        t.insideCidr ?? (existing ? networkOf(existing) : undefined),
+        t.peerTakesFirstAddress,
+        taken,
+      );
+      if (!existing) taken.push(addr.range);
       if (!interfaces.some((x) => x.name === ifName)) {
         interfaces.push({
           name: ifName,

@@ -31,6 +31,13 @@ export function toVpnGateway(
     publicIps: (gw.vpnInterfaces ?? []).map((i) => i.ipAddress ?? '').filter(Boolean),
     ...(router?.bgp?.asn ? { asn: router.bgp.asn } : {}),
     ...(gw.network ? { networkId: gw.network } : {}),
+    ...(router
+      ? {
+          bgpRanges: (router.interfaces ?? [])
+            .filter((i) => i.ipRange)
+            .map((i) => ({ name: i.name ?? '', range: i.ipRange ?? '' })),
+        }
+      : {}),
   };
 }
 

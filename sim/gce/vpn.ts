@@ -5,6 +5,7 @@
  * The shared secret is input-only: answers carry its hash, as GCE's do.
  */
 import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import type { CollectionDef } from './collections.js';
 import type { RequestCtx } from './context.js';
 import { baseFields, checkName, requireString, resolveRef, sameResource, targetPath } from './context.js';
@@ -132,6 +133,23 @@ function routerParts(
       : undefined;
     return { ...i, name, ...(linked ? { linkedVpnTunnel: linked } : {}), managementType: 'MANAGED_BY_USER' };
   });
+  // Two BGP sessions of one router cannot share link-local addresses.
+  out.forEach((iface, n) => {
+    if (typeof iface.ipRange !== 'string') return;
+    const mine = linkLocalRange(iface.ipRange, `resource.interfaces[${n}].ipRange`);
+    const clash = out
+      .slice(0, n)
+      .find(
+        (o) =>
+          typeof o.ipRange === 'string' &&
+          rangesOverlap(mine, linkLocalRange(o.ipRange, 'resource.interfaces.ipRange')),
+      );
+    if (clash)
+      throw invalid(
+        `resource.interfaces[${n}].ipRange`,
+        `'${iface.ipRange}' overlaps the IP range '${String(clash.ipRange)}' of interface '${String(clash.name)}'`,
+      );
+  });
   const peers = bgpPeers.map((p, n) => {
     const name = requireString(p, 'name');
     const iface = out.find((i) => i.name === p.interfaceName);
@@ -153,6 +171,26 @@ function routerParts(
     };
   });
   return { interfaces: out, bgpPeers: peers };
+}
+
+/** The first and last address of an interface's `a.b.c.d/n` (host bits ignored). */
+function linkLocalRange(text: string, field: string): [number, number] {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    throw invalid(field, `'${text}' is not an IPv4 range`);
+  }
+  const [addr, prefix] = parsed;
+  if (addr.kind() !== 'ipv4') throw invalid(field, `'${text}' is not an IPv4 range`);
+  const n = (addr as ipaddr.IPv4).octets.reduce((v, o) => v * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  const first = n - (n % size);
+  return [first, first + size - 1];
+}
+
+function rangesOverlap(a: [number, number], b: [number, number]): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
 }
 
 function checkAsnOrPublic(asn: unknown, field: string): number {

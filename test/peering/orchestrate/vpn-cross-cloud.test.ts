@@ -198,6 +198,49 @@ describe('peering orchestration: cross-cloud site-to-site VPN', () => {
     expect(counts(gcp)).toEqual(before.gcp);
   }, 180_000);
 
+  it('a second AWS ↔ GCP link whose derived BGP /28 is taken on the shared Cloud Router takes the next free one', async () => {
+    const gke = end('gke-peer', gcp.peerAdapter!, gcp.peerNetworkId!, ['10.20.0.0/20']);
+    const first: OrchestratedLink = {
+      name: 'eks-a--gke-peer',
+      kind: 'ipsec-vpn',
+      a: end('eks-a', aws.adapter, aws.networkId, ['10.10.0.0/16']),
+      b: gke,
+    };
+    // A link name whose /28 (derived from the name) is the first link's.
+    const slotOf = (name: string) => awsGcpInsideCidrs(name)[0];
+    let name = '';
+    for (let i = 0; !name; i++)
+      if (slotOf(`eks-b--gke-peer-${i}`) === slotOf(first.name)) name = `eks-b--gke-peer-${i}`;
+    const second: OrchestratedLink = {
+      name,
+      kind: 'ipsec-vpn',
+      a: end('eks-b', aws.peerAdapter!, aws.peerNetworkId!, ['10.30.0.0/16']),
+      b: gke,
+    };
+    const keys = () => [newTunnelKey(), newTunnelKey(), newTunnelKey(), newTunnelKey()];
+    const firstRt = runtime({ a: aws.adapter, b: gcp.peerAdapter! }, keys(), []);
+    const secondRt = runtime({ a: aws.peerAdapter!, b: gcp.peerAdapter! }, keys(), []);
+    const before = { aws: counts(aws), gcp: counts(gcp) };
+    const one = await provisionLink(first, { phase: 'Provisioning', steps: [] }, firstRt);
+    const two = await provisionLink(second, { phase: 'Provisioning', steps: [] }, secondRt);
+    expect([one.phase, two.phase, two.message]).toEqual(['Ready', 'Ready', 'both directions verified']);
+
+    const router = gcp.sim.resources('routers').find((r) => r.name === `${sharedGatewayName(gke)}-router`);
+    const ranges = ((router?.interfaces ?? []) as { ipRange: string }[]).map((x) => x.ipRange);
+    const firstInside = awsGcpInsideCidrs(first.name);
+    const secondInside = awsGcpInsideCidrs(second.name, firstInside);
+    expect(secondInside).not.toEqual(firstInside);
+    // Both ends of the second link use the /28 it moved to, as recorded in its journal.
+    expect(two.steps.find((x) => x.id === 'vpn.connection/a')?.outputs?.insideCidrs).toEqual(secondInside);
+    const host = (cidr: string, n: number) => cidr.replace(/\.(\d+)\/30$/, (_, x) => `.${Number(x) + n}`);
+    expect(ranges).toEqual([...firstInside, ...secondInside].map((c) => `${host(c, 2)}/30`));
+
+    expect((await deleteLink(second, two, secondRt)).phase).toBe('Deleted');
+    expect((await deleteLink(first, one, firstRt)).phase).toBe('Deleted');
+    expect(counts(aws)).toEqual(before.aws);
+    expect(counts(gcp)).toEqual(before.gcp);
+  }, 180_000);
+
   it('AWS ↔ Azure: virtual network gateway and connection on one side, VPN gateway and connection on the other, tunnels up, deleted on both sides', async () => {
     const keys = [newTunnelKey(), newTunnelKey()];
     const journals: PeeringJournal[] = [];

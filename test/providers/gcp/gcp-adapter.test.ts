@@ -13,6 +13,7 @@ import type { CloudAdapter } from '../../../providers/cloud/adapter.js';
 import { endpointOptions } from '../../../providers/gcp/adapter.js';
 import { GcpApi } from '../../../providers/gcp/gcp-api.js';
 import { createGcpAdapter } from '../../../providers/gcp/index.js';
+import { bgpAddresses } from '../../../providers/gcp/vpn-connection.js';
 import { isProviderError, type ProviderError } from '../../../providers/provider-error.js';
 import { readProviderExampleSync as readProviderExample } from '../../support/provider-examples.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -222,6 +223,30 @@ describe('conformance', () => {
     // let a dozen poll intervals pass: no poll follows the abort
     await new Promise((r) => setTimeout(r, 300));
     expect(env.sim.served()['globalOperations.get']).toBe(polls);
+  });
+
+  it('a name created and deleted again and again is created each time (GCE remembers each life’s requestId)', async () => {
+    const net = env.adapter.network!;
+    const spec = { name: 'reborn-peer', publicIps: ['198.51.100.7'], cidrs: [] };
+    for (let life = 1; life <= 4; life++) {
+      const made = await net.ensurePeerGateway(spec);
+      expect(made.publicIps, `life ${life}`).toEqual(['198.51.100.7']);
+      await net.deletePeerGateway(spec.name);
+      expect(await net.describePeerGateway(spec.name), `life ${life}`).toBeUndefined();
+    }
+  });
+
+  it("a tunnel's derived BGP range keeps clear of the Cloud Router's other sessions", () => {
+    const free = bgpAddresses('fedgate-x--y-vpn-b', 0);
+    const moved = bgpAddresses('fedgate-x--y-vpn-b', 0, undefined, false, [free.range]);
+    expect(moved.range).not.toBe(free.range);
+    expect(moved.range.split('.').slice(0, 2)).toEqual(['169', '254']);
+    // Given ranges (AWS's inside CIDRs) are used as they are.
+    expect(bgpAddresses('n', 0, '169.254.20.8/30', true, ['169.254.20.8/30'])).toEqual({
+      cloud: '169.254.20.10',
+      peer: '169.254.20.9',
+      range: '169.254.20.10/30',
+    });
   });
 
   it('a call given up on before its request left is never sent', async () => {
