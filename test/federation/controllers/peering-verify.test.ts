@@ -105,6 +105,19 @@ describe('peering controller: verification through the east-west gateways', () =
 
   const read = async () =>
     ((await cp.request('GET', `/api/v1/objects/${PEERING_TYPE}/${NAME}`)).body as { status?: Status }).status;
+  /** A gateway of `cluster` whose certificate chains to `issuerCa` (the federation's, or a foreign one). */
+  const gatewayOf = async (cluster: string, issuerCa: FederationCa) =>
+    startGateway({
+      cluster,
+      federation: 'fed.test',
+      issuer: localIssuer(issuerCa, cluster),
+      configSource: { load: async () => EMPTY_CONFIG },
+      redis: cp.redis.connect(),
+      redisPrefix: cp.workerSettings.storePrefix!,
+      metrics: new Registry(),
+      peerListen: { host: '127.0.0.1', port: 0 },
+      appListen: { host: '127.0.0.1', port: 0 },
+    });
   const ready = (s: Status | undefined) => s?.conditions?.find((c) => c.type === 'Ready');
   const apply = () =>
     cp.apply([
@@ -130,21 +143,7 @@ describe('peering controller: verification through the east-west gateways', () =
   }, 90_000);
 
   it('gateways that start after it is Ready: the health reads verify the peering through them, round trips and loss in the status', async () => {
-    for (const cluster of ['eks-a', 'eks-b']) {
-      gateways.push(
-        await startGateway({
-          cluster,
-          federation: 'fed.test',
-          issuer: localIssuer(ca, cluster),
-          configSource: { load: async () => EMPTY_CONFIG },
-          redis: cp.redis.connect(),
-          redisPrefix: cp.workerSettings.storePrefix!,
-          metrics: new Registry(),
-          peerListen: { host: '127.0.0.1', port: 0 },
-          appListen: { host: '127.0.0.1', port: 0 },
-        }),
-      );
-    }
+    for (const cluster of ['eks-a', 'eks-b']) gateways.push(await gatewayOf(cluster, ca));
     await waitFor(
       'a health read to verify the peering through the gateways',
       async () => ready(await read())?.reason === 'Ready',
@@ -204,6 +203,7 @@ describe('peering controller: verification through the east-west gateways', () =
     expect(verify?.outputs?.rttMsAToB).toBeGreaterThan(0);
     expect(verify?.outputs?.rttMsBToA).toBeGreaterThan(0);
   }, 90_000);
+
   it('overlapping ranges: a gateway-only peering is checked through the gateways on every sync', async () => {
     const OVERLAP = 'eks-a--eks-c';
     const readOverlap = async () =>
@@ -232,20 +232,7 @@ describe('peering controller: verification through the east-west gateways', () =
     expect(ready(s)).toMatchObject({ status: 'True', reason: 'GatewaysNotDeployed' });
     expect(s.message).toMatch(/overlapping address ranges.*no gateway of eks-c is registered$/);
 
-    const foreign = await FederationCa.create({ federation: 'fed.test' });
-    const gatewayOfC = async (of: FederationCa) =>
-      startGateway({
-        cluster: 'eks-c',
-        federation: 'fed.test',
-        issuer: localIssuer(of, 'eks-c'),
-        configSource: { load: async () => EMPTY_CONFIG },
-        redis: cp.redis.connect(),
-        redisPrefix: cp.workerSettings.storePrefix!,
-        metrics: new Registry(),
-        peerListen: { host: '127.0.0.1', port: 0 },
-        appListen: { host: '127.0.0.1', port: 0 },
-      });
-    const impostor = await gatewayOfC(foreign);
+    const impostor = await gatewayOf('eks-c', await FederationCa.create({ federation: 'fed.test' }));
     gateways.push(impostor);
     // Its certificate chains to another CA: eks-a's gateway refuses it at the handshake.
     await waitFor(
@@ -261,7 +248,7 @@ describe('peering controller: verification through the east-west gateways', () =
 
     // The federation's own gateway replaces it: the path is verified, the link stays GatewayOnly.
     await impostor.close();
-    gateways.push(await gatewayOfC(ca));
+    gateways.push(await gatewayOf('eks-c', ca));
     await waitFor(
       'the probes through the gateways to pass',
       async () => ready(await readOverlap())?.reason === 'GatewayOnly',
