@@ -35,6 +35,8 @@ export interface GatewayProcessProps {
   readonly kubeContext?: string;
   readonly log: Logger;
   readonly metrics: Registry;
+  /** The longest pause between tries to reach the control plane at start (ms). Default 30,000. */
+  readonly retryMaxMs?: number;
 }
 
 /**
@@ -49,9 +51,8 @@ export async function startGatewayProcess(
   const redis = connectRedis(p.redisUrl, false, p.log);
   const log = p.log.child({ component: 'gateway', cluster: p.cluster });
   const api = gatewayApi(p.apiUrl, p.apiToken, p.cluster);
-  let gw: Gateway;
-  try {
-    gw = await startGateway({
+  const start = () =>
+    startGateway({
       cluster: p.cluster,
       federation: p.federation,
       issuer: csrIssuer(p.cluster, p.federation, {
@@ -70,6 +71,29 @@ export async function startGatewayProcess(
       localWorkloads: p.localWorkloads,
       log,
     });
+  // Its first certificate comes from the control plane: while that is unreachable (starting, being
+  // restarted, a network partition) keep asking with backoff before starting; a refusal (a bad
+  // token) ends it at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await api.trustBundle();
+      break;
+    } catch (err) {
+      if (!controlPlaneUnreachable(err)) {
+        redis.disconnect();
+        throw err;
+      }
+      const retryInMs = Math.min(p.retryMaxMs ?? 30_000, 1_000 * 2 ** (attempt - 1));
+      log.warn(
+        { err: (err as Error).message, attempt, retryInMs },
+        'the control plane cannot be reached for a first certificate; retrying',
+      );
+      await new Promise((r) => setTimeout(r, retryInMs));
+    }
+  }
+  let gw: Gateway;
+  try {
+    gw = await start();
   } catch (err) {
     redis.disconnect();
     throw err;
@@ -103,6 +127,27 @@ export async function startGatewayProcess(
   };
 }
 
+/** An answer of the API's gateway routes other than success. */
+export class GatewayApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'GatewayApiError';
+  }
+}
+
+/** Whether the API could not be reached, or was not able to answer (worth another try). */
+function controlPlaneUnreachable(err: unknown): boolean {
+  if (err instanceof GatewayApiError) return err.status >= 500 || err.status === 429;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_)/.test(code)
+  );
+}
+
 /** The gateway routes of the API (`/api/v1/gateways/<cluster>/…`) with the gateway's token. */
 function gatewayApi(apiUrl: string, token: string, cluster: string, timeoutMs = 15_000) {
   const base = `${apiUrl.replace(/\/$/, '')}/api/v1/gateways/${encodeURIComponent(cluster)}`;
@@ -125,8 +170,9 @@ function gatewayApi(apiUrl: string, token: string, cluster: string, timeoutMs = 
       try {
         why = `: ${(JSON.parse(text) as { message?: string }).message ?? ''}`;
       } catch {}
-      throw new Error(
+      throw new GatewayApiError(
         `${method} /api/v1/gateways/${cluster}/${path}: the API answered ${res.statusCode}${why}`,
+        res.statusCode,
       );
     }
     return JSON.parse(text) as T;

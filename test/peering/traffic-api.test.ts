@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { request } from 'undici';
@@ -180,5 +181,72 @@ describe('gateways run with gateway tokens: configured from the API, certificate
     }
     expect(failures).toEqual([]);
     expect(eu.rotator.current().keyPem).toMatch(/PRIVATE KEY/);
+  });
+  it('a gateway started while the control plane is unreachable keeps trying and comes up with it; a refused token fails at once', async () => {
+    const made = await apiCall('POST', '/api/v1/tokens', {
+      name: 'gw-eu-late',
+      role: 'gateway',
+      cluster: 'eu',
+    });
+    expect(made.status).toBe(201);
+    // A port nothing listens on yet: the API will appear there (a TCP relay to it).
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const warnings: string[] = [];
+    const log = pino(
+      { level: 'warn' },
+      { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) },
+    );
+    const props = {
+      cluster: 'eu',
+      federation: FEDERATION,
+      redisUrl: redis.url,
+      redisPrefix: redis.prefix,
+      apiUrl: `http://127.0.0.1:${port}`,
+      apiToken: made.body.token as string,
+      peerListen: { host: '127.0.0.1', port: 0 },
+      appListen: { host: '127.0.0.1', port: 0 },
+      certTtlMs: 3_600_000,
+      localEndpoints: {},
+      localWorkloads: {},
+      log,
+      metrics: new Registry(),
+      retryMaxMs: 200,
+    };
+    const starting = startGatewayProcess(props);
+    let settled = false;
+    void starting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await waitFor('a warning that the control plane cannot be reached', () => warnings.length >= 2);
+    expect(settled).toBe(false);
+    expect(warnings[0]).toBe('the control plane cannot be reached for a first certificate; retrying');
+    const apiPort = Number(new URL(api.url).port);
+    const relayed = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = connect(apiPort, '127.0.0.1');
+      relayed.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
+    try {
+      const late = await starting;
+      expect(late.rotator.current().spiffeId).toBe(`spiffe://${FEDERATION}/cluster/eu`);
+      await late.stop();
+      const refused = await startGatewayProcess({
+        ...props,
+        apiToken: 'not-a-token',
+        metrics: new Registry(),
+      }).catch((e: unknown) => e);
+      expect(String(refused)).toMatch(/the API answered 401/);
+    } finally {
+      for (const socket of relayed) socket.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 });
