@@ -37,6 +37,9 @@ export class Balancer {
     tried: ReadonlySet<string> | undefined,
     now: number,
   ): Target | undefined {
+    // The common case without building arrays: one target in rotation (one endpoint, one gateway).
+    const only = this.onlyUsable(targets, tried, now);
+    if (only !== undefined) return only;
     let usable = targets.filter((t) => !tried?.has(t.id) && !this.outliers.isEjected(t.id, now));
     if (usable.length === 0) usable = targets.filter((t) => !tried?.has(t.id));
     if (usable.length === 0) return undefined;
@@ -50,6 +53,33 @@ export class Balancer {
     return route.lb === 'least-request'
       ? this.leastRequest(usable)
       : this.roundRobin(`${route.namespace}/${route.name}`, usable);
+  }
+
+  /**
+   * The target when exactly one is untried and in rotation, or when there is exactly one untried
+   * target at all (panic mode); undefined otherwise. Weights and locality choose among several
+   * targets, so with one candidate they would pick it too.
+   */
+  private onlyUsable(
+    targets: readonly Target[],
+    tried: ReadonlySet<string> | undefined,
+    now: number,
+  ): Target | undefined {
+    let healthy: Target | undefined;
+    let healthyCount = 0;
+    let untried: Target | undefined;
+    let untriedCount = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      if (tried?.has(t.id)) continue;
+      untried = t;
+      untriedCount++;
+      if (this.outliers.isEjected(t.id, now)) continue;
+      healthy = t;
+      if (++healthyCount > 1) return undefined;
+    }
+    if (healthyCount === 1) return healthy;
+    return healthyCount === 0 && untriedCount === 1 ? untried : undefined;
   }
 
   private drawCluster(

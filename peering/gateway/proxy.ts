@@ -47,20 +47,51 @@ export interface ProxyDeps {
 const MAX_BUFFERED_BODY = 1024 * 1024;
 const RETRY_STATUS = new Set([502, 503, 504]);
 
-interface Call {
-  readonly service: string;
-  readonly route: ServiceRoute;
-  readonly method: string;
-  readonly path: string;
-  readonly authority: string;
-  readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer | Readable | undefined;
-  readonly bytesIn: number;
-  readonly reporter: Reporter;
-  readonly caller: CallerIdentity;
-  readonly protocol: string;
-  readonly targets: readonly Target[];
-  readonly start: number;
+/**
+ * One call through the gateway. A class rather than object literals built by spreading: every call
+ * then has one hidden class, so the hot path's property loads stay monomorphic (a spread object got a
+ * fresh map per call and turned every `call.x` into a megamorphic lookup).
+ */
+class Call {
+  method = 'GET';
+  protocol = 'http';
+  body: Buffer | Readable | undefined = undefined;
+  /** Body bytes received (a streamed body counts as it flows). */
+  bytesIn = 0;
+  private local: OutgoingHttpHeaders | undefined = undefined;
+  private remote: OutgoingHttpHeaders | undefined = undefined;
+
+  constructor(
+    readonly service: string,
+    readonly route: ServiceRoute,
+    readonly path: string,
+    readonly authority: string,
+    readonly reporter: Reporter,
+    readonly caller: CallerIdentity,
+    readonly targets: readonly Target[],
+    readonly start: number,
+    private readonly incoming: GatewayRequest['headers'],
+  ) {}
+
+  /** The headers sent to a local endpoint, built once per call (tries reuse them). */
+  localHeaders(): OutgoingHttpHeaders {
+    if (this.local === undefined) this.local = forwardableRequestHeaders(this.incoming);
+    return this.local;
+  }
+
+  /** The headers sent to a peer gateway: the local ones plus the service and the caller's workload. */
+  remoteHeaders(federation: string): OutgoingHttpHeaders {
+    if (this.remote === undefined) {
+      const h = forwardableRequestHeaders(this.incoming);
+      h[SERVICE_HEADER] = this.service;
+      const c = this.caller;
+      if (c.namespace !== undefined && c.serviceAccount !== undefined) {
+        h[WORKLOAD_HEADER] = workloadSpiffeId(federation, c.namespace, c.serviceAccount);
+      }
+      this.remote = h;
+    }
+    return this.remote;
+  }
 }
 
 /**
@@ -97,23 +128,34 @@ export class GatewayProxy {
       return;
     }
     const w = this.deps.localWorkload(req.socket?.remoteAddress);
-    const targets: Target[] = [];
-    for (const c of route.clusters) {
-      const list = c === this.deps.cluster ? this.deps.localEndpoints(name.key) : this.deps.remoteGateways(c);
-      for (const t of list) targets.push(t);
-    }
-    const caller: CallerIdentity = w ? { cluster: this.deps.cluster, ...w } : { cluster: this.deps.cluster };
-    void this.run(req, res, {
-      service: name.key,
+    const caller: CallerIdentity =
+      w === undefined
+        ? { cluster: this.deps.cluster }
+        : { cluster: this.deps.cluster, namespace: w.namespace, serviceAccount: w.serviceAccount };
+    const call = new Call(
+      name.key,
       route,
-      path: name.path,
-      authority: authority!,
-      reporter: 'source',
+      name.path,
+      authority!,
+      'source',
       caller,
-      targets,
+      this.targetsOf(name.key, route),
       start,
-    });
+      req.headers,
+    );
+    void this.run(req, res, call);
   };
+
+  /** Local endpoints and remote gateways of the route's clusters (one cluster's list as it is, no copy). */
+  private targetsOf(service: string, route: ServiceRoute): readonly Target[] {
+    const clusters = route.clusters;
+    const of = (c: string) =>
+      c === this.deps.cluster ? this.deps.localEndpoints(service) : this.deps.remoteGateways(c);
+    if (clusters.length === 1) return of(clusters[0]!);
+    const targets: Target[] = [];
+    for (const c of clusters) for (const t of of(c)) targets.push(t);
+    return targets;
+  }
 
   /** Calls from peer gateways (mTLS; the peer's certificate names its cluster). */
   readonly handlePeer = (req: GatewayRequest, res: GatewayResponse): void => {
@@ -136,29 +178,25 @@ export class GatewayProxy {
       w?.kind === 'workload' && w.federation === this.deps.federation
         ? { cluster: peer, namespace: w.namespace, serviceAccount: w.serviceAccount }
         : { cluster: peer };
-    const targets = this.deps.localEndpoints(service);
-    void this.run(req, res, {
+    const call = new Call(
       service,
       route,
-      path: req.url ?? '/',
-      authority: authorityOf(req) ?? service,
-      reporter: 'destination',
+      req.url ?? '/',
+      authorityOf(req) ?? service,
+      'destination',
       caller,
-      targets,
+      this.deps.localEndpoints(service),
       start,
-    });
+      req.headers,
+    );
+    void this.run(req, res, call);
   };
 
-  private async run(
-    req: GatewayRequest,
-    res: GatewayResponse,
-    base: Omit<Call, 'method' | 'headers' | 'body' | 'bytesIn' | 'protocol'>,
-  ): Promise<void> {
+  private async run(req: GatewayRequest, res: GatewayResponse, call: Call): Promise<void> {
     const method = req.method ?? 'GET';
     const grpc = (req.headers['content-type'] ?? '').startsWith('application/grpc');
-    const protocol = req.httpVersionMajor === 2 ? (grpc ? 'grpc' : 'http2') : 'http';
-    let body: Buffer | Readable | undefined;
-    let bytesIn = 0;
+    call.method = method;
+    call.protocol = req.httpVersionMajor === 2 ? (grpc ? 'grpc' : 'http2') : 'http';
     try {
       const length = req.headers['content-length'];
       if (
@@ -167,28 +205,21 @@ export class GatewayProxy {
         !grpc &&
         (req.httpVersionMajor === 1 || method === 'GET' || method === 'HEAD')
       ) {
-        body = undefined;
+        call.body = undefined;
       } else if (!grpc && length !== undefined && Number(length) <= MAX_BUFFERED_BODY) {
-        body = await readBody(req);
-        bytesIn = body.length;
+        const body = await readBody(req);
+        call.body = body;
+        call.bytesIn = body.length;
       } else {
-        body = req;
+        call.body = req;
         req.on('data', (c: Buffer) => {
-          bytesIn += c.length;
+          call.bytesIn += c.length;
         });
       }
     } catch {
       reply(res, 400, 'BadRequest', 'the request body could not be read');
       return;
     }
-    const call: Call = {
-      ...base,
-      method,
-      headers: forwardableRequestHeaders(req.headers),
-      body,
-      bytesIn,
-      protocol,
-    };
     let status = 0;
     let destination = this.deps.cluster;
     let bytesOut = 0;
@@ -208,9 +239,9 @@ export class GatewayProxy {
         destination,
         call.service,
         status,
-        protocol,
+        call.protocol,
         performance.now() - call.start,
-        call.body === req ? bytesIn : call.bytesIn,
+        call.bytesIn,
         bytesOut,
       );
     }
@@ -234,7 +265,8 @@ export class GatewayProxy {
     budget.requestStarted();
     const deadline = call.start + route.timeoutMs;
     const retriable = call.body === undefined || Buffer.isBuffer(call.body);
-    const tried = new Set<string>();
+    /** Targets already tried; made for the first retry only (most calls take one try). */
+    let tried: Set<string> | undefined;
     let admitted = false;
     let lastError: unknown;
     let retrying = false;
@@ -244,7 +276,9 @@ export class GatewayProxy {
         const config = this.deps.config();
         const target =
           this.deps.balancer.pick(config, route, call.targets, tried, now) ??
-          this.deps.balancer.pick(config, route, call.targets, undefined, now);
+          (tried === undefined
+            ? undefined
+            : this.deps.balancer.pick(config, route, call.targets, undefined, now));
         if (target === undefined) break;
         if (target.kind === 'local' && !admitted) {
           let refused = this.admit(call, res);
@@ -252,7 +286,6 @@ export class GatewayProxy {
           if (refused !== undefined) return { status: refused, cluster: this.deps.cluster, bytesOut: 0 };
           admitted = true;
         }
-        tried.add(target.id);
         this.deps.outliers.begin(target.id);
         this.deps.telemetry.upstreamTry(target.cluster);
         let r: UpstreamResponse;
@@ -262,7 +295,8 @@ export class GatewayProxy {
             method: call.method,
             path: call.path,
             authority: call.authority,
-            headers: target.kind === 'remote' ? this.remoteHeaders(call) : call.headers,
+            headers:
+              target.kind === 'remote' ? call.remoteHeaders(this.deps.federation) : call.localHeaders(),
             body: call.body,
             timeoutMs: Math.max(1, Math.min(route.retries.perTryTimeoutMs, remaining)),
             http2: call.protocol !== 'http',
@@ -284,6 +318,7 @@ export class GatewayProxy {
             performance.now() < deadline &&
             budget.tryRetry(route.retries);
           if (!retrying) break;
+          tried = triedWith(tried, target.id);
           this.deps.telemetry.retries.labels(call.service).inc();
           continue;
         }
@@ -300,6 +335,7 @@ export class GatewayProxy {
           budget.tryRetry(route.retries)
         ) {
           retrying = true;
+          tried = triedWith(tried, target.id);
           r.discard();
           this.deps.telemetry.retries.labels(call.service).inc();
           continue;
@@ -358,15 +394,6 @@ export class GatewayProxy {
     return 429;
   }
 
-  private remoteHeaders(call: Call): OutgoingHttpHeaders {
-    const h: OutgoingHttpHeaders = { ...call.headers, [SERVICE_HEADER]: call.service };
-    const c = call.caller;
-    if (c.namespace !== undefined && c.serviceAccount !== undefined) {
-      h[WORKLOAD_HEADER] = workloadSpiffeId(this.deps.federation, c.namespace, c.serviceAccount);
-    }
-    return h;
-  }
-
   private budget(service: string): RetryBudget {
     let b = this.budgets.get(service);
     if (b === undefined) {
@@ -386,6 +413,13 @@ export class GatewayProxy {
     this.peerIds.set(conn, cluster);
     return cluster;
   }
+}
+
+/** The tried set with `id` added (made on the first retry). */
+function triedWith(tried: Set<string> | undefined, id: string): Set<string> {
+  const set = tried ?? new Set<string>();
+  set.add(id);
+  return set;
 }
 
 function reply(
