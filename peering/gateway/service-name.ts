@@ -19,12 +19,30 @@ export function serviceKeyOf(
     path = slash < 0 ? '/' : url.slice(slash);
   }
   if (authority === undefined) return undefined;
+  const key = keyOfAuthority(authority);
+  return key === null ? undefined : { key, path };
+}
+
+/** Keys of the authorities seen lately (null: not a clusterset name); apps call few names. */
+const keys = new Map<string, string | null>();
+const MAX_KEYS = 1024;
+
+function keyOfAuthority(authority: string): string | null {
+  let key = keys.get(authority);
+  if (key !== undefined) return key;
+  key = parseAuthority(authority);
+  if (keys.size >= MAX_KEYS) keys.clear();
+  keys.set(authority, key);
+  return key;
+}
+
+function parseAuthority(authority: string): string | null {
   const colon = authority.lastIndexOf(':');
   const name = (colon > 0 ? authority.slice(0, colon) : authority).toLowerCase();
-  if (!name.endsWith(CLUSTERSET_SUFFIX)) return undefined;
+  if (!name.endsWith(CLUSTERSET_SUFFIX)) return null;
   const parts = name.slice(0, -CLUSTERSET_SUFFIX.length).split('.');
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
-  return { key: `${parts[1]}/${parts[0]}`, path };
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return null;
+  return `${parts[1]}/${parts[0]}`;
 }
 
 /** `<svc>.<ns>.svc.clusterset.local` of a `namespace/name` key. */
