@@ -22,6 +22,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import type { CallOptions, InventoryCapability } from '../cloud/adapter.js';
+import { inParallel } from '../cloud/parallel.js';
 import type {
   CloudInstance,
   CloudNetwork,
@@ -45,14 +46,15 @@ export class AwsInventory implements InventoryCapability {
    * so other regions' zones would cost a call each; their adapters list them).
    */
   async listRegions(opts: CallOptions = {}): Promise<CloudRegion[]> {
-    const [regions, zones] = await Promise.all([
-      this.ec2.send<DescribeRegionsResult>(new DescribeRegionsCommand({}), opts.signal),
-      this.ec2.send<DescribeAvailabilityZonesResult>(
-        new DescribeAvailabilityZonesCommand({
-          Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }],
-        }),
-        opts.signal,
-      ),
+    const [regions, zones] = await inParallel(opts, [
+      (opts) => this.ec2.send<DescribeRegionsResult>(new DescribeRegionsCommand({}), opts.signal),
+      (opts) =>
+        this.ec2.send<DescribeAvailabilityZonesResult>(
+          new DescribeAvailabilityZonesCommand({
+            Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }],
+          }),
+          opts.signal,
+        ),
     ]);
     const own = (zones.AvailabilityZones ?? [])
       .filter((z) => z.State === 'available')
@@ -64,14 +66,17 @@ export class AwsInventory implements InventoryCapability {
   }
 
   async listNetworks(opts: CallOptions = {}): Promise<CloudNetwork[]> {
-    const [vpcs, subnets] = await Promise.all([this.vpcs([], opts), this.subnets([], opts)]);
+    const [vpcs, subnets] = await inParallel(opts, [
+      (opts) => this.vpcs([], opts),
+      (opts) => this.subnets([], opts),
+    ]);
     return vpcs.map((v) => this.network(v, subnets));
   }
 
   async getNetwork(networkId: string, opts: CallOptions = {}): Promise<CloudNetwork> {
-    const [vpcs, subnets] = await Promise.all([
-      this.vpcs([networkId], opts),
-      this.subnets([{ Name: 'vpc-id', Values: [networkId] }], opts),
+    const [vpcs, subnets] = await inParallel(opts, [
+      (opts) => this.vpcs([networkId], opts),
+      (opts) => this.subnets([{ Name: 'vpc-id', Values: [networkId] }], opts),
     ]);
     return this.network(vpcs[0]!, subnets);
   }

@@ -6,6 +6,7 @@
 import type { ComputeManagementClient, VirtualMachineScaleSetVM } from '@azure/arm-compute';
 import type { NetworkManagementClient, VirtualNetwork } from '@azure/arm-network';
 import type { CallOptions, InventoryCapability } from '../cloud/adapter.js';
+import { inParallel } from '../cloud/parallel.js';
 import type {
   CloudInstance,
   CloudNetwork,
@@ -112,7 +113,7 @@ export function azureInventory(
       const rg =
         selector.nodeResourceGroup ?? `MC_${requireGroup(scope)}_${selector.clusterName}_${scope.region}`;
       // A cluster without its node resource group has no nodes (yet, or any more).
-      const listScaleSets = async () => {
+      const listScaleSets = async (opts: CallOptions) => {
         try {
           return await calls.call(
             'virtualMachineScaleSets.list',
@@ -124,18 +125,20 @@ export function azureInventory(
           throw err;
         }
       };
-      const [scaleSets, sizes] = await Promise.all([
-        listScaleSets(),
-        calls.call(
-          'virtualMachineSizes.list',
-          (o) => collect(compute.virtualMachineSizes.list(scope.region, o)),
-          opts,
-        ),
+      const [scaleSets, sizes] = await inParallel(opts ?? {}, [
+        listScaleSets,
+        (opts) =>
+          calls.call(
+            'virtualMachineSizes.list',
+            (o) => collect(compute.virtualMachineSizes.list(scope.region, o)),
+            opts,
+          ),
       ]);
       const sizeOf = new Map(sizes.map((s) => [s.name?.toLowerCase(), s]));
       const pools = scaleSets.filter((s) => s.tags?.[POOL_TAG] !== undefined);
-      const perPool = await Promise.all(
-        pools.map(async (vmss) => {
+      const perPool = await inParallel(
+        opts ?? {},
+        pools.map((vmss) => async (opts: CallOptions) => {
           const vms = await calls.call(
             'virtualMachineScaleSetVMs.list',
             (o) =>

@@ -6,6 +6,7 @@
  */
 import type { protos } from '@google-cloud/compute';
 import type { CallOptions, InventoryCapability } from '../cloud/adapter.js';
+import { inParallel } from '../cloud/parallel.js';
 import type {
   CloudInstance,
   CloudNetwork,
@@ -103,13 +104,15 @@ export class GcpInventory implements InventoryCapability {
 
   async listNetworks(opts: CallOptions = {}): Promise<CloudNetwork[]> {
     const api = this.api;
-    const [networks, subnets] = await Promise.all([
-      api.listAll(
-        'networks.list',
-        (pageToken, o) => api.networks.list({ project: api.project, ...(pageToken ? { pageToken } : {}) }, o),
-        opts.signal,
-      ),
-      this.#subnets(undefined, opts),
+    const [networks, subnets] = await inParallel(opts, [
+      (opts) =>
+        api.listAll(
+          'networks.list',
+          (pageToken, o) =>
+            api.networks.list({ project: api.project, ...(pageToken ? { pageToken } : {}) }, o),
+          opts.signal,
+        ),
+      (opts) => this.#subnets(undefined, opts),
     ]);
     return networks.map((n) => toNetwork(n, subnets));
   }
@@ -118,9 +121,10 @@ export class GcpInventory implements InventoryCapability {
     const api = this.api;
     const link = globalLink(api.project, 'networks', networkId);
     const project = segmentOf(link, 'projects') ?? api.project;
-    const [network, subnets] = await Promise.all([
-      api.call('networks.get', (o) => api.networks.get({ project, network: nameOf(link) }, o), opts.signal),
-      this.#subnets(link, opts, project),
+    const [network, subnets] = await inParallel(opts, [
+      (opts) =>
+        api.call('networks.get', (o) => api.networks.get({ project, network: nameOf(link) }, o), opts.signal),
+      (opts) => this.#subnets(link, opts, project),
     ]);
     return toNetwork(network, subnets);
   }

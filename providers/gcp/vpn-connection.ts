@@ -6,6 +6,7 @@
  */
 import type { protos } from '@google-cloud/compute';
 import type { CallOptions, VpnConnectionSpec, WaitOptions } from '../cloud/adapter.js';
+import { inParallel } from '../cloud/parallel.js';
 import { pollUntil } from '../cloud/poll.js';
 import type { VpnConnection, VpnTunnel } from '../cloud/types.js';
 import { ProviderError } from '../provider-error.js';
@@ -127,53 +128,61 @@ export class GcpVpnConnections {
       );
     const gatewayInterface = (i: number) => (four ? Math.floor(i / 2) : i);
     const router = scopedLink(api.project, 'regions', region, 'routers', routerName);
-    await Promise.all(
-      spec.tunnels.map((t, i) =>
-        ensureResource(
-          api,
-          {
-            what: `VPN tunnel ${spec.name}-${i}`,
-            key: `vpnTunnels/${api.project}/${region}/${spec.name}-${i}`,
-            get: () =>
-              api.find(
-                'vpnTunnels.get',
-                (o) =>
-                  api.vpnTunnels.get({ project: api.project, region, vpnTunnel: `${spec.name}-${i}` }, o),
-                opts.signal,
-              ),
-            insert: async (requestId) =>
-              opOf(
-                await api.call(
-                  'vpnTunnels.insert',
+    await inParallel(
+      opts,
+      spec.tunnels.map(
+        (t, i) => (opts: WaitOptions) =>
+          ensureResource(
+            api,
+            {
+              what: `VPN tunnel ${spec.name}-${i}`,
+              key: `vpnTunnels/${api.project}/${region}/${spec.name}-${i}`,
+              get: () =>
+                api.find(
+                  'vpnTunnels.get',
                   (o) =>
-                    api.vpnTunnels.insert(
-                      {
-                        project: api.project,
-                        region,
-                        requestId,
-                        vpnTunnelResource: {
-                          name: `${spec.name}-${i}`,
-                          vpnGateway: scopedLink(api.project, 'regions', region, 'vpnGateways', gatewayName),
-                          vpnGatewayInterface: gatewayInterface(i),
-                          peerExternalGateway: globalLink(
-                            api.project,
-                            'externalVpnGateways',
-                            spec.peerGatewayId,
-                          ),
-                          peerExternalGatewayInterface: i % Math.max(1, peer.publicIps.length),
-                          sharedSecret: t.sharedKey,
-                          router,
-                          ikeVersion: 2,
-                        },
-                      },
-                      o,
-                    ),
+                    api.vpnTunnels.get({ project: api.project, region, vpnTunnel: `${spec.name}-${i}` }, o),
                   opts.signal,
                 ),
-              ),
-          },
-          opts,
-        ),
+              insert: async (requestId) =>
+                opOf(
+                  await api.call(
+                    'vpnTunnels.insert',
+                    (o) =>
+                      api.vpnTunnels.insert(
+                        {
+                          project: api.project,
+                          region,
+                          requestId,
+                          vpnTunnelResource: {
+                            name: `${spec.name}-${i}`,
+                            vpnGateway: scopedLink(
+                              api.project,
+                              'regions',
+                              region,
+                              'vpnGateways',
+                              gatewayName,
+                            ),
+                            vpnGatewayInterface: gatewayInterface(i),
+                            peerExternalGateway: globalLink(
+                              api.project,
+                              'externalVpnGateways',
+                              spec.peerGatewayId,
+                            ),
+                            peerExternalGatewayInterface: i % Math.max(1, peer.publicIps.length),
+                            sharedSecret: t.sharedKey,
+                            router,
+                            ikeVersion: 2,
+                          },
+                        },
+                        o,
+                      ),
+                    opts.signal,
+                  ),
+                ),
+            },
+            opts,
+          ),
       ),
     );
     await this.#ensureBgp(spec, routerName, peer.asn ?? DEFAULT_PEER_ASN, opts);
@@ -320,21 +329,23 @@ export class GcpVpnConnections {
         await api.waitFor(op, `Cloud Router ${routerName}`, opts);
       }
     }
-    await Promise.all(
-      tunnels.map((t) =>
-        deleteResource(
-          api,
-          `VPN tunnel ${t.name}`,
-          async () =>
-            opOf(
-              await api.call(
-                'vpnTunnels.delete',
-                (o) => api.vpnTunnels.delete({ project: api.project, region, vpnTunnel: t.name ?? '' }, o),
-                opts.signal,
+    await inParallel(
+      opts,
+      tunnels.map(
+        (t) => (opts: WaitOptions) =>
+          deleteResource(
+            api,
+            `VPN tunnel ${t.name}`,
+            async () =>
+              opOf(
+                await api.call(
+                  'vpnTunnels.delete',
+                  (o) => api.vpnTunnels.delete({ project: api.project, region, vpnTunnel: t.name ?? '' }, o),
+                  opts.signal,
+                ),
               ),
-            ),
-          opts,
-        ),
+            opts,
+          ),
       ),
     );
   }

@@ -4,6 +4,7 @@
  */
 import type { protos } from '@google-cloud/compute';
 import type { CallOptions, PeerGatewaySpec, VpnGatewaySpec, WaitOptions } from '../cloud/adapter.js';
+import { inParallel } from '../cloud/parallel.js';
 import type { PeerGateway, VpnGateway } from '../cloud/types.js';
 import { ProviderError } from '../provider-error.js';
 import { deleteResource, ensureResource, opOf } from './ensure.js';
@@ -76,69 +77,74 @@ export class GcpVpn {
   async ensureGateway(spec: VpnGatewaySpec, opts: WaitOptions = {}): Promise<VpnGateway> {
     const { api, region } = this;
     const network = globalLink(api.project, 'networks', spec.networkId);
-    const [gw, router] = await Promise.all([
-      ensureResource(
-        api,
-        {
-          what: `VPN gateway ${spec.name}`,
-          key: `vpnGateways/${api.project}/${region}/${spec.name}`,
-          get: () => this.gateway(spec.name, opts),
-          insert: async (requestId) =>
-            opOf(
-              await api.call(
-                'vpnGateways.insert',
-                (o) =>
-                  api.vpnGateways.insert(
-                    {
-                      project: api.project,
-                      region,
-                      requestId,
-                      vpnGatewayResource: { name: spec.name, network, stackType: 'IPV4_ONLY' },
-                    },
-                    o,
-                  ),
-                opts.signal,
-              ),
-            ),
-        },
-        opts,
-      ),
-      ensureResource(
-        api,
-        {
-          what: `Cloud Router ${spec.name}-router`,
-          key: `routers/${api.project}/${region}/${spec.name}-router`,
-          get: () => this.router(`${spec.name}-router`, opts),
-          insert: async (requestId) =>
-            opOf(
-              await api.call(
-                'routers.insert',
-                (o) =>
-                  api.routers.insert(
-                    {
-                      project: api.project,
-                      region,
-                      requestId,
-                      routerResource: {
-                        name: `${spec.name}-router`,
-                        network,
-                        bgp: { asn: spec.asn ?? DEFAULT_ASN },
+    const [gw, router] = await inParallel(opts, [
+      (opts) =>
+        ensureResource(
+          api,
+          {
+            what: `VPN gateway ${spec.name}`,
+            key: `vpnGateways/${api.project}/${region}/${spec.name}`,
+            get: () => this.gateway(spec.name, opts),
+            insert: async (requestId) =>
+              opOf(
+                await api.call(
+                  'vpnGateways.insert',
+                  (o) =>
+                    api.vpnGateways.insert(
+                      {
+                        project: api.project,
+                        region,
+                        requestId,
+                        vpnGatewayResource: { name: spec.name, network, stackType: 'IPV4_ONLY' },
                       },
-                    },
-                    o,
-                  ),
-                opts.signal,
+                      o,
+                    ),
+                  opts.signal,
+                ),
               ),
-            ),
-        },
-        opts,
-      ),
+          },
+          opts,
+        ),
+      (opts) =>
+        ensureResource(
+          api,
+          {
+            what: `Cloud Router ${spec.name}-router`,
+            key: `routers/${api.project}/${region}/${spec.name}-router`,
+            get: () => this.router(`${spec.name}-router`, opts),
+            insert: async (requestId) =>
+              opOf(
+                await api.call(
+                  'routers.insert',
+                  (o) =>
+                    api.routers.insert(
+                      {
+                        project: api.project,
+                        region,
+                        requestId,
+                        routerResource: {
+                          name: `${spec.name}-router`,
+                          network,
+                          bgp: { asn: spec.asn ?? DEFAULT_ASN },
+                        },
+                      },
+                      o,
+                    ),
+                  opts.signal,
+                ),
+              ),
+          },
+          opts,
+        ),
     ]);
     return toVpnGateway(gw, router);
   }
 
   async describeGateway(name: string, opts: CallOptions = {}): Promise<VpnGateway | undefined> {
-    const [gw, router] = await Promise.all([this.gateway(name, opts), this.router(`${name}-router`, opts)]);
+    const [gw, router] = await inParallel(opts, [
+      (opts) => this.gateway(name, opts),
+      (opts) => this.router(`${name}-router`, opts),
+    ]);
     return gw ? toVpnGateway(gw, router) : undefined;
   }
 
