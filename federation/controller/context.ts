@@ -6,6 +6,7 @@ import type { Queues } from '../queue/queues.js';
 import type { ClusterClients } from '../reconcile/cluster-clients.js';
 import type { ClusterLeases } from '../reconcile/cluster-leases.js';
 import type { FleetView } from '../reconcile/fleet-view.js';
+import type { WatchedStatusChecks } from '../reconcile/watched-status-checks.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { JobRequest } from './controller.js';
 
@@ -19,8 +20,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * What every controller works with, built once per worker process and handed to each: the store,
- * the queues, the member-cluster clients, the cached fleet, the watch leases, the clock, a logger
- * and the metrics registry.
+ * the queues, the member-cluster clients, the cached fleet, the watch leases and the status checks
+ * backing the watches up, the clock, a logger and the metrics registry.
  */
 export interface ControllerContext {
   readonly store: ResourceStore;
@@ -30,6 +31,8 @@ export interface ControllerContext {
   readonly clients: ClusterClients;
   readonly fleet: FleetView;
   readonly leases: ClusterLeases;
+  /** Status checks backing up current workload watches, per cluster, taken by the watch's lease holder. */
+  readonly deferredChecks: WatchedStatusChecks;
   readonly clock: Clock;
   readonly log: Logger;
   /** Absent: no metrics are kept. */

@@ -42,6 +42,8 @@ export class ControllerManager {
   private readonly workers: Worker[] = [];
   private readonly running: Running[] = [];
   private dispatcher: ChangeDispatcher | undefined;
+  /** Each controller's context (its own logger), built once: a job must not pay for a child logger. */
+  private readonly contexts = new Map<Controller, ControllerContext>();
   /** Delayed jobs this process added, by id, with when each is due (it need not ask the queue again). */
   private readonly delayed = new Map<string, number>();
   private readonly metrics;
@@ -54,6 +56,7 @@ export class ControllerManager {
   ) {
     ControllerManager.check(controllers);
     for (const c of controllers) for (const q of c.queues ?? []) addRoute(this.routes, c, q);
+    for (const c of controllers) this.contexts.set(c, contextFor(ctx, c.name));
     this.errors = props.errors ?? new QueueErrorReporter({ log: ctx.log });
     const registry = ctx.metrics;
     this.metrics = registry && {
@@ -110,7 +113,7 @@ export class ControllerManager {
       this.workers.push(w);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    for (const c of this.controllers) await c.setup?.(contextFor(this.ctx, c.name));
+    for (const c of this.controllers) await c.setup?.(this.contextOf(c));
     for (const c of this.controllers) {
       for (const s of c.schedules ?? []) {
         const q = this.ctx.queues.get(s.queue);
@@ -119,7 +122,7 @@ export class ControllerManager {
       }
     }
     const watches = this.controllers.flatMap((c) =>
-      (c.watches ?? []).map((watch) => ({ watch, ctx: contextFor(this.ctx, c.name) })),
+      (c.watches ?? []).map((watch) => ({ watch, ctx: this.contextOf(c) })),
     );
     this.dispatcher = new ChangeDispatcher({
       store: this.ctx.store,
@@ -131,7 +134,7 @@ export class ControllerManager {
     });
     await this.dispatcher.start();
     for (const c of this.controllers) {
-      if (c.start) this.running.push(await c.start(contextFor(this.ctx, c.name)));
+      if (c.start) this.running.push(await c.start(this.contextOf(c)));
     }
   }
 
@@ -188,7 +191,7 @@ export class ControllerManager {
       throw new UnrecoverableError(`no controller handles job ${job.name} of queue ${queue}`);
     const end = this.metrics?.duration.startTimer({ queue });
     try {
-      const outcome = await controller.reconcile(job, contextFor(this.ctx, controller.name));
+      const outcome = await controller.reconcile(job, this.contextOf(controller));
       await this.apply(queue, job, outcome);
       this.metrics?.jobs.inc({ queue, outcome: 'completed' });
       return outcome.result;
@@ -220,6 +223,10 @@ export class ControllerManager {
     ];
     if (requests.length > 0) await this.submit(requests);
     await outcome.afterFollowUps?.();
+  }
+
+  private contextOf(c: Controller): ControllerContext {
+    return this.contexts.get(c) ?? contextFor(this.ctx, c.name);
   }
 
   /** Drops the ids of delayed jobs due by now (bounded: never more than the jobs still waiting). */

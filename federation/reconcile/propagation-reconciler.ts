@@ -25,8 +25,9 @@ import { FleetView } from './fleet-view.js';
 import { FIELD_MANAGER, OWNERSHIP } from './ownership.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { renderManifest } from './render-manifest.js';
-import { type StatusCheckPace, statusCheckJob } from './status-checks.js';
+import { nextStatusCheck, type StatusCheckPace, statusCheckJob } from './status-checks.js';
 import { withUnreadySince } from './unready-since.js';
+import type { WatchedStatusChecks } from './watched-status-checks.js';
 
 /** What a propagation pass did. */
 export type PropagationOutcome = 'applied' | 'ready' | 'pruned' | 'kept' | 'skipped';
@@ -54,6 +55,8 @@ export interface PropagationDeps {
   readonly watching?: (clusters: readonly string[]) => Promise<boolean>;
   /** First delay of a status check backing up current watches. Default 15 s; 0: the usual pace. */
   readonly watchedCheckDelayMs?: number;
+  /** Where a pass's check backing up its cluster's current watch waits (see StatusCheckPace.deferred). */
+  readonly deferredChecks?: WatchedStatusChecks;
 }
 
 /** What a pass reads first: the binding and the hinted template, the cluster's status, the fleet's version. */
@@ -103,6 +106,7 @@ export class PropagationReconciler {
     this.pace = {
       ...(deps.watching ? { watching: deps.watching } : {}),
       watchedCheckDelayMs: deps.watchedCheckDelayMs ?? WATCHED_CHECK_DELAY_MS,
+      ...(deps.deferredChecks ? { deferred: deps.deferredChecks } : {}),
       now: () => deps.clock.now(),
       log: deps.log,
     };
@@ -201,7 +205,7 @@ export class PropagationReconciler {
     const [, followUps] = await Promise.all([
       this.record(p, observed, prev, apply ? desired.hash : undefined),
       !ready && followUp && (job.statusCheck ?? 0) < this.statusChecks
-        ? statusCheckJob(job, binding, this.pace).then((j) => [j])
+        ? nextStatusCheck(job, binding, this.pace)
         : [],
     ]);
     return { outcome: ready ? 'ready' : 'applied', followUps };

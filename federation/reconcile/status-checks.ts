@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { JobRequest } from '../controller/controller.js';
 import type { PropagationJob } from '../queue/queues.js';
 import { ALL_TARGET_CLUSTERS } from '../queue/queues.js';
+import { BINDING_TYPE } from '../resources/kinds.js';
 import { WATCHED_WORKLOADS } from './cluster-workload-watch.js';
 import type { BindingObject } from './placement-reconciler.js';
 import { propagationJob } from './template-jobs.js';
+import { MAX_DEFERRED_CHECK, type WatchedStatusChecks } from './watched-status-checks.js';
 
 /** The longest wait between two status reads at the usual pace. */
 const STATUS_CHECK_MAX_DELAY_MS = 10_000;
@@ -19,6 +21,11 @@ export interface StatusCheckPace {
   readonly watching?: (clusters: readonly string[]) => Promise<boolean>;
   /** First delay of a check backing up current watches, doubled per check up to four times it; 0: usual pace. */
   readonly watchedCheckDelayMs: number;
+  /**
+   * Where a check of one cluster backing up its current watch waits for the holder of the watch's
+   * lease (see WatchedStatusChecks); absent: a delayed job per binding at the slower pace.
+   */
+  readonly deferred?: WatchedStatusChecks;
   readonly now: () => number;
   readonly log: Logger;
 }
@@ -35,10 +42,9 @@ export async function statusCheckJob(
   graceful = false,
 ): Promise<JobRequest<PropagationJob>> {
   const n = (job.statusCheck ?? 0) + 1;
-  const watchedDelay = pace.watchedCheckDelayMs;
   const delay =
-    !graceful && watchedDelay > 0 && (await watched(binding, pace))
-      ? Math.min(watchedDelay * 2 ** Math.min(n - 1, 10), watchedDelay * 4)
+    !graceful && pace.watchedCheckDelayMs > 0 && (await watched(binding, pace))
+      ? watchedDelay(n, pace)
       : Math.min(250 * 2 ** Math.min(n, 10), STATUS_CHECK_MAX_DELAY_MS);
   const template = job.template ? { template: job.template } : {};
   const data: PropagationJob = graceful
@@ -59,15 +65,52 @@ export async function statusCheckJob(
 }
 
 /**
- * Whether the binding's workload reports its readiness through watches in every one of its target
- * clusters right now (a Deployment or StatefulSet, every cluster's watch caught up).
+ * The next status read after a pass of one binding in one cluster found its workload not ready:
+ * where that cluster's watch is current, a check deferred to the watch's lease holder (no job:
+ * see WatchedStatusChecks), else a delayed job as `statusCheckJob` makes it.
  */
-async function watched(binding: BindingObject, pace: StatusCheckPace): Promise<boolean> {
+export async function nextStatusCheck(
+  job: PropagationJob,
+  binding: BindingObject,
+  pace: StatusCheckPace,
+): Promise<JobRequest<PropagationJob>[]> {
+  const n = (job.statusCheck ?? 0) + 1;
+  const { deferred } = pace;
+  if (
+    deferred &&
+    job.cluster !== ALL_TARGET_CLUSTERS &&
+    pace.watchedCheckDelayMs > 0 &&
+    n <= MAX_DEFERRED_CHECK &&
+    (await watched(binding, pace, [job.cluster]))
+  ) {
+    const key = { type: BINDING_TYPE, namespace: job.namespace, name: job.binding };
+    await deferred.defer(job.cluster, key, n, watchedDelay(n, pace), pace.now());
+    return [];
+  }
+  return [await statusCheckJob(job, binding, pace)];
+}
+
+/** The delay of the n-th check backing up current watches: the first delay, doubled per check up to four times it. */
+function watchedDelay(n: number, pace: StatusCheckPace): number {
+  const first = pace.watchedCheckDelayMs;
+  return Math.min(first * 2 ** Math.min(n - 1, 10), first * 4);
+}
+
+/**
+ * Whether the binding's workload reports its readiness through watches in every one of `clusters`
+ * (default: its target clusters) right now (a Deployment or StatefulSet, every cluster's watch
+ * caught up).
+ */
+async function watched(
+  binding: BindingObject,
+  pace: StatusCheckPace,
+  clusters: readonly string[] = binding.spec.clusters.map((c) => c.name),
+): Promise<boolean> {
   const r = binding.spec.resource;
   if (!pace.watching || !WATCHED_WORKLOADS.some((w) => w.apiVersion === r.apiVersion && w.kind === r.kind))
     return false;
   try {
-    return await pace.watching(binding.spec.clusters.map((c) => c.name));
+    return await pace.watching(clusters);
   } catch (err) {
     pace.log.debug(
       { binding: binding.metadata.name, err },

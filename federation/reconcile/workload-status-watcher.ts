@@ -7,6 +7,7 @@ import type { ClusterLeases } from './cluster-leases.js';
 import type { MemberClusterObject } from './cluster-snapshot.js';
 import { ClusterWorkloadWatch } from './cluster-workload-watch.js';
 import type { FleetView } from './fleet-view.js';
+import type { WatchedStatusChecks } from './watched-status-checks.js';
 
 /** The metrics of the watches, registered once per metrics registry. */
 export interface WatchMetrics {
@@ -22,7 +23,9 @@ export interface WorkloadStatusWatcherDeps {
   readonly fleet: FleetView;
   readonly clients: ClusterClients;
   readonly leases: ClusterLeases;
-  /** Adds jobs (heals of objects deleted in a cluster). */
+  /** The status checks backing up the watches: each round takes the due ones of the clusters held. */
+  readonly checks?: WatchedStatusChecks;
+  /** Adds jobs (heals of objects deleted in a cluster, status passes of due checks). */
   readonly submit: (requests: readonly JobRequest[]) => Promise<void>;
   readonly log: Logger;
   readonly metrics?: WatchMetrics;
@@ -43,6 +46,7 @@ interface Held {
  * worker watches each cluster. Leases are renewed every third of their TTL; a cluster that is
  * removed, not Ready, or whose connection changed is let go, and a lease that could not be renewed
  * for a whole TTL (Redis unreachable) stops the watch, since another worker may hold it by then.
+ * Each round also takes the due status checks of the clusters held (see WatchedStatusChecks).
  */
 export class WorkloadStatusWatcher {
   private readonly held = new Map<string, Held>();
@@ -109,6 +113,21 @@ export class WorkloadStatusWatcher {
     // Mark which watches are caught up: propagation passes check those clusters less often.
     for (const [name, h] of this.held) await this.deps.leases.markCurrent(name, h.watch.current);
     this.deps.metrics?.clusters.set(this.held.size);
+    await Promise.all([...this.held.keys()].map((name) => this.takeDueChecks(name)));
+  }
+
+  /** Takes a held cluster's due status checks; a failure leaves them for the next round. */
+  private async takeDueChecks(cluster: string): Promise<void> {
+    const { checks, submit, log } = this.deps;
+    if (!checks || this.closed) return;
+    try {
+      const due = await checks.takeDue(cluster, this.now());
+      if (!due) return;
+      if (due.jobs.length > 0) await submit(due.jobs);
+      await due.settle();
+    } catch (err) {
+      log.warn({ cluster, err: (err as Error).message }, 'status checks backing up the watch: round failed');
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import { openQueues, type Queues } from '../queue/queues.js';
 import { type ClusterClientFactory, ClusterClients } from '../reconcile/cluster-clients.js';
 import { ClusterLeases } from '../reconcile/cluster-leases.js';
 import { FleetView } from '../reconcile/fleet-view.js';
+import { WatchedStatusChecks } from '../reconcile/watched-status-checks.js';
 import type { ObjectCodec } from '../store/codec.js';
 import { ResourceStore } from '../store/resource-store.js';
 import { connectRedis, redisOptions } from './redis-connection.js';
@@ -76,6 +77,8 @@ export interface ControlPlaneWorker {
   readonly store: ResourceStore;
   /** Whether every one of these member clusters' workload watches is current (by whichever worker holds it). */
   watchesCurrent(clusters: readonly string[]): Promise<boolean>;
+  /** Status checks backing up current workload watches, waiting in each member cluster for their time. */
+  readonly deferredChecks: WatchedStatusChecks;
   close(): Promise<void>;
 }
 
@@ -114,6 +117,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     workerId,
     props.watchLeaseMs ?? 15_000,
   );
+  const deferredChecks = new WatchedStatusChecks(storeConn, store.keys);
   const cloud = typeof props.cloud === 'function' ? props.cloud(store) : props.cloud;
   let manager: ControllerManager | undefined;
   const ctx: ControllerContext = {
@@ -123,6 +127,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     clients: new ClusterClients(props.clientFactory),
     fleet: new FleetView(store),
     leases,
+    deferredChecks,
     clock: systemClock,
     log,
     metrics: props.metrics,
@@ -154,6 +159,7 @@ export async function startWorker(props: WorkerProps): Promise<ControlPlaneWorke
     queues,
     store,
     watchesCurrent: (clusters) => leases.allCurrent(clusters),
+    deferredChecks,
     async close() {
       await manager.close();
       await queues.close();

@@ -1,3 +1,4 @@
+import type { ControllerContext } from '../../controller/context.js';
 import { type Controller, defineController, type JobRequest } from '../../controller/controller.js';
 import { QUEUE_NAMES } from '../../queue/queues.js';
 import { bindingStatusIsCurrent, PlacementReconciler } from '../../reconcile/placement-reconciler.js';
@@ -48,6 +49,8 @@ function repairJob(ev: ChangeEvent): JobRequest[] {
  * whose status someone else wrote.
  */
 export function placementController(s: ControllerSettings): Controller {
+  // One reconciler per context (the manager hands every job the same one): it keeps no job's state.
+  let built: { ctx: ControllerContext; reconciler: PlacementReconciler } | undefined;
   return defineController({
     name: 'placement',
     queues: [{ name: QUEUE_NAMES.placement, concurrency: s.concurrency?.placement ?? 16 }],
@@ -65,6 +68,9 @@ export function placementController(s: ControllerSettings): Controller {
           placeAllTemplates(ctx.store, { kind: 'cluster', resourceVersion: ev.resourceVersion }),
       },
     ],
-    reconcile: (job, ctx) => new PlacementReconciler(ctx).reconcile(job.data),
+    reconcile: (job, ctx) => {
+      if (built?.ctx !== ctx) built = { ctx, reconciler: new PlacementReconciler(ctx) };
+      return built.reconciler.reconcile(job.data);
+    },
   });
 }

@@ -4,7 +4,8 @@ import { WorkloadStatusWatcher } from '../../reconcile/workload-status-watcher.j
 
 /**
  * Watches the workloads fedgate placed in each Ready member cluster (one worker per cluster, by
- * lease) and records their readiness as it changes.
+ * lease) and records their readiness as it changes; with each lease round, takes the cluster's
+ * due status checks that back the watch up.
  */
 export function workloadWatchController(): Controller {
   return defineController({
@@ -16,6 +17,7 @@ export function workloadWatchController(): Controller {
         fleet: ctx.fleet,
         clients: ctx.clients,
         leases: ctx.leases,
+        checks: ctx.deferredChecks,
         log: ctx.log,
         now: () => ctx.clock.now(),
         submit: (requests) => ctx.submit(requests),

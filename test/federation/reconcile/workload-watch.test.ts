@@ -185,16 +185,21 @@ describe('status checks beside current watches', () => {
   });
   afterAll(() => cp.close());
 
+  // A check backing up a current watch waits in the cluster's deferred checks (taken by the lease
+  // holder once due), not as a delayed job.
   const statusCheck = async (binding: string) =>
-    (await cp.worker!.queues.propagation.getDelayed()).find(
-      (j) => j.name === 'status' && j.data.binding === binding,
-    );
+    (await cp.worker!.deferredChecks.pending('slow')).find((c) => c.binding === binding);
 
   it('backs the watch up with a slower status check, and the watch reports readiness first', async () => {
     await waitFor('the watch of slow is current', () => cp.worker!.watchesCurrent(['slow']));
+    const applied = Date.now();
     expect((await cp.apply([deployment('paced', 'batch', 2)])).status).toBe(200);
     const check = await waitFor('a status check of paced', () => statusCheck('paced-deployment'));
-    expect(check.opts.delay).toBeGreaterThanOrEqual(15_000);
+    expect(check.dueAt - applied).toBeGreaterThanOrEqual(15_000);
+    expect(check).toMatchObject({ namespace: 'shop', check: 1 });
+    // No delayed status job for it besides.
+    const delayed = await cp.worker!.queues.propagation.getDelayed();
+    expect(delayed.filter((j) => j.name === 'status' && j.data.binding === 'paced-deployment')).toEqual([]);
 
     const ready = await waitFor(
       'paced ready in the binding',
@@ -211,6 +216,27 @@ describe('status checks beside current watches', () => {
     expect(ready).toMatchObject({ phase: 'Applied', replicas: 2 });
     // Reported by the watch: the one status check is still waiting.
     expect(await statusCheck('paced-deployment')).toBeDefined();
+  });
+
+  it('corrects, once its check is due, a readiness the watch did not report', async () => {
+    const key = { type: 'Binding.v1alpha1.fedgate.dev', namespace: 'shop', name: 'missed-deployment' };
+    const status = () =>
+      cp.worker!.store.clusterStatus<ClusterStatus & { lastUpdateTime: string }>(key, 'slow');
+    expect((await cp.apply([deployment('missed', 'batch', 2)])).status).toBe(200);
+    await waitFor('missed ready from the watch', async () => (await status())?.readyReplicas === 2, 20_000);
+    expect(await statusCheck('missed-deployment')).toBeDefined();
+    // As if the watch had lost that event: the status says no replica is ready, and the object in
+    // the cluster does not change again.
+    await cp.worker!.store.setClusterStatus(key, 'slow', { ...(await status())!, readyReplicas: 0 });
+    await waitFor(
+      'missed ready again, from its status check',
+      async () => (await status())?.readyReplicas === 2,
+      30_000,
+    );
+    await waitFor(
+      'no check of missed left',
+      async () => (await statusCheck('missed-deployment')) === undefined,
+    );
   });
 });
 
