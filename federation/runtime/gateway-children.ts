@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 
@@ -93,7 +94,8 @@ export class GatewayChild {
 
   private spawn(): void {
     const started = Date.now();
-    const child = spawn(process.execPath, [...this.props.args], {
+    const [command, args] = endingWithThisProcess(process.execPath, this.props.args);
+    const child = spawn(command, args, {
       env: this.props.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
@@ -149,6 +151,21 @@ export class GatewayChild {
  * The command line that runs this same fedgate (compiled, or the sources through tsx) with other
  * arguments: the node flags and entry script of the running process.
  */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The command that runs `file args` so that the kernel ends it (SIGTERM) when this process dies,
+ * however it dies (kill -9 included), through util-linux's `setpriv --pdeathsig` where it exists
+ * (Linux). The gateway's own watch of its IPC channel cannot cover a process whose JavaScript is
+ * stuck (seen: a child still loading its sources, its main thread waiting on the module loader's
+ * thread, never exited after its supervisor was killed); the kernel's signal does. Elsewhere,
+ * the command as it is.
+ */
+export function endingWithThisProcess(file: string, args: readonly string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [file, [...args]];
+  return [SETPRIV, ['--pdeathsig', 'TERM', '--', file, ...args]];
+}
+
 export function fedgateArgs(args: readonly string[]): string[] {
   const nodeFlags = process.execArgv.filter((a) => !a.startsWith('--inspect'));
   return [...nodeFlags, process.argv[1]!, ...args];
