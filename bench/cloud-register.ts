@@ -40,9 +40,11 @@ import {
 } from '../federation/store/encryption/encryption-config.js';
 import { SecretCodec } from '../federation/store/encryption/secret-codec.js';
 import { DEFAULT_FLEET } from '../sim/fleet/index.js';
+import { benchArgs } from './support/bench-args.js';
 import { runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     throttle: { type: 'string', default: '0.05' },
     rounds: { type: 'string', default: '3' },

@@ -26,9 +26,11 @@ import {
   timeToRender,
 } from '../test/federation/dashboard/browser.js';
 import { pushScaleTraffic, scaleClusters, scaleLinks } from '../test/support/scale-fleet.js';
+import { benchArgs } from './support/bench-args.js';
 import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     clusters: { type: 'string', default: '1000' },
     links: { type: 'string', default: '10000' },

@@ -23,11 +23,13 @@ import { type ApiProcess, startApi } from '../federation/runtime/api-process.js'
 import { kubernetesClientFactory } from '../federation/runtime/kube-client-factory.js';
 import { type ControlPlaneWorker, startWorker } from '../federation/runtime/worker.js';
 import { DEFAULT_FAILOVER_SECONDS } from '../placement/index.js';
+import { benchArgs } from './support/bench-args.js';
 import { type ChildFleet, memberClusterOf, startChildFleet } from './support/fleet-child.js';
 import type { FleetMember } from './support/fleet-process.js';
 import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     clusters: { type: 'string', default: '6' },
     workloads: { type: 'string', default: '120' },

@@ -33,18 +33,22 @@ import { type Gateway, startGateway } from '../peering/gateway/gateway.js';
 import { GatewayProbes } from '../peering/gateway/probes.js';
 import { FederationCa } from '../peering/identity/federation-ca.js';
 import { localIssuer } from '../peering/identity/local-issuer.js';
+import { InProcessGatewayClaims } from '../peering/orchestrate/gateway-claims.js';
 import { type OrchestratedLink, provisionLink } from '../peering/orchestrate/run-steps.js';
+import { vpnLayout } from '../peering/orchestrate/steps.js';
 import { newTunnelKey } from '../peering/orchestrate/tunnel-keys.js';
 import type { LinkEnd } from '../peering/orchestrate/types.js';
 import { verifyThroughGateways } from '../peering/orchestrate/verify-gateways.js';
 import type { CloudAdapter } from '../providers/cloud/adapter.js';
 import { startAwsEnv } from '../test/providers/aws/fixture.js';
 import { startGcpEnv } from '../test/providers/gcp/fixture.js';
+import { benchArgs } from './support/bench-args.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     'op-ms': { type: 'string', default: '500' },
     'poll-ms': { type: 'string', default: '50' },
@@ -169,6 +173,7 @@ async function runOnce(
     // Gateways run long before a Peering is applied: let each see the other in the registry
     // (refreshed every second) before the clock starts.
     await new Promise((r) => setTimeout(r, 1_200));
+    const claims = new InProcessGatewayClaims();
     const served = () => total(aws.sim.served()) + (gcp ? total(gcp.sim.served()) : 0);
     const before = served();
     const t0 = performance.now();
@@ -180,7 +185,11 @@ async function runOnce(
           a: aws.adapter,
           ...(gcp ? { b: gcp.peerAdapter! } : kind.startsWith('native') ? { b: aws.peerAdapter! } : {}),
         },
-        tunnelKeys: link.kind === 'ipsec-vpn' ? [newTunnelKey(), newTunnelKey()] : [],
+        tunnelKeys:
+          link.kind === 'ipsec-vpn'
+            ? Array.from({ length: vpnLayout(link.a, link.b).tunnels }, () => newTunnelKey())
+            : [],
+        gatewayClaims: claims,
         verify: async (x, y, signal, progress) =>
           verifyThroughGateways(x.cluster, y.cluster, new GatewayProbes(redis, prefix, 20), {
             timeoutMs: 60_000,

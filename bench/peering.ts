@@ -24,11 +24,13 @@ import { type OrchestratedLink, provisionLink } from '../peering/orchestrate/run
 import type { LinkEnd } from '../peering/orchestrate/types.js';
 import { createAwsAdapter } from '../providers/aws/index.js';
 import { startEc2Sim } from '../sim/ec2/index.js';
+import { benchArgs } from './support/bench-args.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     clusters: { type: 'string', default: '6' },
     'op-ms': { type: 'string', default: '100' },

@@ -33,10 +33,12 @@ import {
   WRITE_SCRIPT,
 } from '../federation/store/scripts.js';
 import { AppliedTracker } from './support/applied-tracker.js';
+import { benchArgs } from './support/bench-args.js';
 import { memberClusterOf, startChildFleet } from './support/fleet-child.js';
 import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     templates: { type: 'string', default: '300' },
     clusters: { type: 'string', default: '20' },

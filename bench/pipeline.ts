@@ -49,6 +49,7 @@ import { type ControlPlaneWorker, startWorker } from '../federation/runtime/work
 import { DEFAULT_EVENT_RETENTION, ResourceStore } from '../federation/store/resource-store.js';
 import { KubernetesClient } from '../providers/kubernetes/kubernetes-client.js';
 import { AppliedTracker } from './support/applied-tracker.js';
+import { benchArgs } from './support/bench-args.js';
 import { type BaselineResult, bullmqBaseline } from './support/bullmq-baseline.js';
 import { type ChildFleet, memberClusterOf, startChildFleet } from './support/fleet-child.js';
 import { isStopping, onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
@@ -65,6 +66,7 @@ import {
 } from './support/redis-stats.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     templates: { type: 'string', default: '1000' },
     clusters: { type: 'string', default: '20' },

@@ -18,9 +18,11 @@ import type { KubeObject } from '../federation/resources/kube-object.js';
 import { connectRedis } from '../federation/runtime/redis-connection.js';
 import { ALL_NAMESPACES, clusterReference, dependencyReference } from '../federation/store/references.js';
 import { ResourceStore } from '../federation/store/resource-store.js';
+import { benchArgs } from './support/bench-args.js';
 import { onCleanUp, runBench, say, startBench } from './support/lifecycle.js';
 
 const { values: flags } = parseArgs({
+  args: benchArgs(),
   options: {
     bindings: { type: 'string', default: '20000' },
     namespaces: { type: 'string', default: '50' },
