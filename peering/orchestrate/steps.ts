@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
+import { ipv4Bounds } from '../../providers/cloud/ip-ranges.js';
 import { ProviderError } from '../../providers/provider-error.js';
 import type { LinkEnd, OrchestratedKind, PeeringStep, Side } from './types.js';
 
@@ -120,12 +120,12 @@ const INSIDE_SLOTS = 159 * 16;
 export function awsGcpInsideCidrs(peering: string, used: readonly string[] = []): string[] {
   const h = createHash('sha256').update(peering).digest();
   const start = (h.readUInt16BE(0) % 159) * 16 + (h[2]! % 16);
-  const taken = used.map(rangeOf).filter((r): r is [number, number] => r !== undefined);
+  const taken = used.map(ipv4Bounds).filter((r): r is [number, number] => r !== undefined);
   for (let k = 0; k < INSIDE_SLOTS; k++) {
     const slot = (start + k) % INSIDE_SLOTS;
     const third = 10 + Math.floor(slot / 16);
     const fourth = (slot % 16) * 16;
-    const first = rangeOf(`169.254.${third}.${fourth}/28`)!;
+    const first = ipv4Bounds(`169.254.${third}.${fourth}/28`)!;
     if (taken.some((t) => t[0] <= first[1] && first[0] <= t[1])) continue;
     return [0, 1, 2, 3].map((i) => `169.254.${third}.${fourth + 4 * i}/30`);
   }
@@ -133,15 +133,6 @@ export function awsGcpInsideCidrs(peering: string, used: readonly string[] = [])
     'Conflict',
     `no free /28 for ${peering}'s tunnels: the GCP Cloud Router's BGP ranges fill 169.254.10.0–169.254.168.255`,
   );
-}
-
-/** First and last address of `a.b.c.d/n` (host bits ignored); undefined when it is not IPv4. */
-function rangeOf(text: string): [number, number] | undefined {
-  if (!ipaddr.IPv4.isValidCIDR(text)) return undefined;
-  const [addr, prefix] = ipaddr.IPv4.parseCIDR(text);
-  const n = addr.octets.reduce((v, o) => v * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  return [n - (n % size), n - (n % size) + size - 1];
 }
 
 /** Names of the cloud objects of one peering: stable, so every create is idempotent by name. */

@@ -6,6 +6,7 @@
  */
 import type { protos } from '@google-cloud/compute';
 import type { CallOptions, VpnConnectionSpec, WaitOptions } from '../cloud/adapter.js';
+import { networkOf, overlapsAny } from '../cloud/ip-ranges.js';
 import { inParallel } from '../cloud/parallel.js';
 import { pollUntil } from '../cloud/poll.js';
 import type { VpnConnection, VpnTunnel } from '../cloud/types.js';
@@ -13,7 +14,6 @@ import { ProviderError } from '../provider-error.js';
 import { deleteResource, ensureResource, opOf } from './ensure.js';
 import type { GcpApi } from './gcp-api.js';
 import { globalLink, nameOf, scopedLink } from './ids.js';
-import { networkOf, overlapsAny } from './link-local.js';
 import type { GcpVpn } from './vpn.js';
 
 type Tunnel = protos.google.cloud.compute.v1.IVpnTunnel;

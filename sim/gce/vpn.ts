@@ -5,7 +5,7 @@
  * The shared secret is input-only: answers carry its hash, as GCE's do.
  */
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
+import { cidrRange, cidrsOverlap } from './cidr.js';
 import type { CollectionDef } from './collections.js';
 import type { RequestCtx } from './context.js';
 import { baseFields, checkName, requireString, resolveRef, sameResource, targetPath } from './context.js';
@@ -136,14 +136,11 @@ function routerParts(
   // Two BGP sessions of one router cannot share link-local addresses.
   out.forEach((iface, n) => {
     if (typeof iface.ipRange !== 'string') return;
-    const mine = linkLocalRange(iface.ipRange, `resource.interfaces[${n}].ipRange`);
+    if (!cidrRange(iface.ipRange))
+      throw invalid(`resource.interfaces[${n}].ipRange`, `'${iface.ipRange}' is not an IPv4 range`);
     const clash = out
       .slice(0, n)
-      .find(
-        (o) =>
-          typeof o.ipRange === 'string' &&
-          rangesOverlap(mine, linkLocalRange(o.ipRange, 'resource.interfaces.ipRange')),
-      );
+      .find((o) => typeof o.ipRange === 'string' && cidrsOverlap(iface.ipRange as string, o.ipRange));
     if (clash)
       throw invalid(
         `resource.interfaces[${n}].ipRange`,
@@ -171,26 +168,6 @@ function routerParts(
     };
   });
   return { interfaces: out, bgpPeers: peers };
-}
-
-/** The first and last address of an interface's `a.b.c.d/n` (host bits ignored). */
-function linkLocalRange(text: string, field: string): [number, number] {
-  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    parsed = ipaddr.parseCIDR(text);
-  } catch {
-    throw invalid(field, `'${text}' is not an IPv4 range`);
-  }
-  const [addr, prefix] = parsed;
-  if (addr.kind() !== 'ipv4') throw invalid(field, `'${text}' is not an IPv4 range`);
-  const n = (addr as ipaddr.IPv4).octets.reduce((v, o) => v * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  const first = n - (n % size);
-  return [first, first + size - 1];
-}
-
-function rangesOverlap(a: [number, number], b: [number, number]): boolean {
-  return a[0] <= b[1] && b[0] <= a[1];
 }
 
 function checkAsnOrPublic(asn: unknown, field: string): number {

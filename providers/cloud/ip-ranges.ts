@@ -1,3 +1,4 @@
+/** IPv4 range arithmetic the adapters and the orchestration share (link-local BGP ranges). */
 import ipaddr from 'ipaddr.js';
 
 /** First and last address of `a.b.c.d/n` as numbers (host bits ignored); undefined if not IPv4. */
