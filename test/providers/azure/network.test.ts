@@ -110,7 +110,7 @@ describe('azure adapter: network', () => {
     const up = await waitFor('the tunnel to come up and carry bytes', async () => {
       const c = await net.describeVpnConnection('to-onprem');
       const t = c?.tunnels[0];
-      return t?.status === 'up' && (t.ingressBytes ?? 0) > 0 ? c : undefined;
+      return t?.status === 'up' && (t.ingressBytes ?? 0) > 0 && (t.egressBytes ?? 0) > 0 ? c : undefined;
     });
     expect(up.providerState).toBe('Succeeded/Connected');
     expect(up.tunnels[0]!.outsideIp).toBe(gw.publicIps[0]);
