@@ -17,5 +17,9 @@ export function createLogger(opts: { level?: string; file?: string } = {}): Logg
       pino.destination({ dest: opts.file, mkdir: true, sync: false, mode: 0o600 }),
     );
   }
-  return pino({ level, redact }, pino.destination(2));
+  // Synchronous, as Node writes stderr itself. An asynchronous destination flushes what it still
+  // holds when the process exits, and sonic-boom 4's flushSync retries a failed write forever:
+  // with the reader of stderr gone (EPIPE: the supervisor was killed), the process never exits.
+  // Synchronous writes report EPIPE at once, and pino then stops logging to the closed pipe.
+  return pino({ level, redact }, pino.destination({ dest: 2, sync: true }));
 }
